@@ -1,0 +1,18 @@
+#![doc = include_str!("../README.md")]
+
+pub mod clauses;
+pub mod dates;
+pub mod ids;
+pub mod lang;
+pub mod money;
+pub mod params;
+pub mod trace;
+pub mod vocab;
+pub mod workflow;
+
+pub use dates::{DateRange, YearMonth};
+pub use ids::{CreditCode, IdError, ResidentId};
+pub use lang::{Lang, Text};
+pub use money::{Money, MoneyError, round2};
+pub use params::{ParameterSet, Params};
+pub use trace::{Clause, Decision, Step, Trace};
