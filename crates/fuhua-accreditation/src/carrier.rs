@@ -206,7 +206,9 @@ impl Carrier {
                     rules::WAIVER_FULL,
                     &clauses::FULL_WAIVER,
                     format!("{founding_zh}的{kind_zh}，但区里已对该载体关闭租金全免"),
-                    format!("a {kind_en} ({founding_en}), but the district switched its full waiver off"),
+                    format!(
+                        "a {kind_en} ({founding_en}), but the district switched its full waiver off"
+                    ),
                 );
                 return nothing(trace, vec![OfferReason::WaivesRentOff], self);
             }
@@ -285,7 +287,11 @@ impl Carrier {
     }
 }
 
-fn nothing(mut trace: Trace, reasons: Vec<OfferReason>, carrier: &Carrier) -> Decision<CarrierOffer> {
+fn nothing(
+    mut trace: Trace,
+    reasons: Vec<OfferReason>,
+    carrier: &Carrier,
+) -> Decision<CarrierOffer> {
     let clause = if carrier.founding.is_government() {
         &clauses::FULL_WAIVER
     } else {
@@ -310,7 +316,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn acc(from: NaiveDate, until: Option<NaiveDate>, status: AccreditationStatus) -> Accreditation {
+    fn acc(
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+        status: AccreditationStatus,
+    ) -> Accreditation {
         Accreditation {
             level: Level::District,
             valid_from: from,
@@ -319,7 +329,11 @@ mod tests {
         }
     }
 
-    fn carrier(kind: CarrierKind, founding: Founding, accreditations: Vec<Accreditation>) -> Carrier {
+    fn carrier(
+        kind: CarrierKind,
+        founding: Founding,
+        accreditations: Vec<Accreditation>,
+    ) -> Carrier {
         Carrier {
             kind,
             founding,
@@ -330,8 +344,15 @@ mod tests {
 
     #[test]
     fn government_incubation_and_household_bases_waive_in_full() {
-        for founding in [Founding::GovInvested, Founding::GovLeased, Founding::GovPurchasedService] {
-            for kind in [CarrierKind::IncubationBase, CarrierKind::HouseholdServiceBase] {
+        for founding in [
+            Founding::GovInvested,
+            Founding::GovLeased,
+            Founding::GovPurchasedService,
+        ] {
+            for kind in [
+                CarrierKind::IncubationBase,
+                CarrierKind::HouseholdServiceBase,
+            ] {
                 let offer = carrier(kind, founding, vec![]).offer_on(d(2024, 3, 15));
                 assert_eq!(
                     offer.value,
@@ -346,7 +367,8 @@ mod tests {
 
     #[test]
     fn street_town_bases_pay_from_their_own_budget() {
-        let offer = carrier(CarrierKind::IncubationBase, Founding::StreetTown, vec![]).offer_on(d(2024, 3, 15));
+        let offer = carrier(CarrierKind::IncubationBase, Founding::StreetTown, vec![])
+            .offer_on(d(2024, 3, 15));
         assert_eq!(
             offer.value,
             CarrierOffer::FullWaiver {
@@ -364,10 +386,24 @@ mod tests {
             CarrierKind::FeaturedTown,
         ] {
             let gov = carrier(kind, Founding::GovInvested, vec![]).offer_on(d(2024, 1, 1));
-            assert_eq!(gov.value, CarrierOffer::Nothing { reasons: vec![OfferReason::KindNotCovered] });
-            let social = carrier(kind, Founding::Social, vec![acc(d(2020, 1, 1), None, AccreditationStatus::Active)])
-                .offer_on(d(2024, 1, 1));
-            assert_eq!(social.value, CarrierOffer::Nothing { reasons: vec![OfferReason::KindNotCovered] });
+            assert_eq!(
+                gov.value,
+                CarrierOffer::Nothing {
+                    reasons: vec![OfferReason::KindNotCovered]
+                }
+            );
+            let social = carrier(
+                kind,
+                Founding::Social,
+                vec![acc(d(2020, 1, 1), None, AccreditationStatus::Active)],
+            )
+            .offer_on(d(2024, 1, 1));
+            assert_eq!(
+                social.value,
+                CarrierOffer::Nothing {
+                    reasons: vec![OfferReason::KindNotCovered]
+                }
+            );
         }
     }
 
@@ -376,7 +412,12 @@ mod tests {
         let mut c = carrier(CarrierKind::IncubationBase, Founding::GovLeased, vec![]);
         c.waives_rent = false;
         let offer = c.offer_on(d(2024, 1, 1));
-        assert_eq!(offer.value, CarrierOffer::Nothing { reasons: vec![OfferReason::WaivesRentOff] });
+        assert_eq!(
+            offer.value,
+            CarrierOffer::Nothing {
+                reasons: vec![OfferReason::WaivesRentOff]
+            }
+        );
         assert!(offer.trace.mentions("R-WAIVER-NONE"));
     }
 
@@ -390,7 +431,11 @@ mod tests {
                 vec![OfferReason::AccreditationNotYetValid],
             ),
             (
-                vec![acc(d(2020, 1, 1), Some(d(2024, 5, 31)), AccreditationStatus::Active)],
+                vec![acc(
+                    d(2020, 1, 1),
+                    Some(d(2024, 5, 31)),
+                    AccreditationStatus::Active,
+                )],
                 vec![OfferReason::AccreditationEnded],
             ),
             (
@@ -407,7 +452,12 @@ mod tests {
             ),
         ];
         for (accreditations, reasons) in cases {
-            let offer = carrier(CarrierKind::IncubationBase, Founding::Social, accreditations).offer_on(move_in);
+            let offer = carrier(
+                CarrierKind::IncubationBase,
+                Founding::Social,
+                accreditations,
+            )
+            .offer_on(move_in);
             assert_eq!(offer.value, CarrierOffer::Nothing { reasons });
         }
         let good = carrier(
@@ -415,7 +465,11 @@ mod tests {
             Founding::Social,
             vec![
                 acc(d(2020, 1, 1), None, AccreditationStatus::Revoked),
-                acc(d(2024, 6, 1), Some(d(2024, 6, 1)), AccreditationStatus::Active),
+                acc(
+                    d(2024, 6, 1),
+                    Some(d(2024, 6, 1)),
+                    AccreditationStatus::Active,
+                ),
             ],
         )
         .offer_on(move_in);
@@ -424,11 +478,15 @@ mod tests {
 
     #[test]
     fn a_social_household_base_is_not_covered_and_every_reason_is_named() {
-        let offer = carrier(CarrierKind::HouseholdServiceBase, Founding::Social, vec![]).offer_on(d(2024, 1, 1));
+        let offer = carrier(CarrierKind::HouseholdServiceBase, Founding::Social, vec![])
+            .offer_on(d(2024, 1, 1));
         assert_eq!(
             offer.value,
             CarrierOffer::Nothing {
-                reasons: vec![OfferReason::SocialKindNotCovered, OfferReason::NoAccreditation]
+                reasons: vec![
+                    OfferReason::SocialKindNotCovered,
+                    OfferReason::NoAccreditation
+                ]
             }
         );
         assert_eq!(offer.trace.len(), 2);
@@ -440,8 +498,16 @@ mod tests {
             CarrierKind::IncubationBase,
             Founding::Social,
             vec![
-                acc(d(2024, 1, 1), Some(d(2024, 1, 31)), AccreditationStatus::Active),
-                acc(d(2024, 2, 1), Some(d(2024, 2, 10)), AccreditationStatus::Active),
+                acc(
+                    d(2024, 1, 1),
+                    Some(d(2024, 1, 31)),
+                    AccreditationStatus::Active,
+                ),
+                acc(
+                    d(2024, 2, 1),
+                    Some(d(2024, 2, 10)),
+                    AccreditationStatus::Active,
+                ),
                 acc(d(2024, 3, 1), None, AccreditationStatus::Active),
                 acc(d(2023, 1, 1), None, AccreditationStatus::Revoked),
             ],

@@ -4,5 +4,7 @@ mod carrier;
 mod workflow;
 
 pub use carrier::{Accreditation, Carrier, CarrierOffer, NotCounting, OfferReason};
-pub use fuhua_core::vocab::{AccreditationStatus, CarrierKind, Founding, FundingSource, Level, Operation};
+pub use fuhua_core::vocab::{
+    AccreditationStatus, CarrierKind, Founding, FundingSource, Level, Operation,
+};
 pub use workflow::{ApplicationState, RecordState};

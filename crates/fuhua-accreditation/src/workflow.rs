@@ -68,7 +68,10 @@ mod tests {
         assert!(transition(UnderReview, Withdrawn).is_err());
         assert!(Approved.is_final() && Rejected.is_final() && Withdrawn.is_final());
         let err = transition(Approved, Draft).unwrap_err();
-        assert_eq!(err.to_string(), "a case in state approved cannot move to draft");
+        assert_eq!(
+            err.to_string(),
+            "a case in state approved cannot move to draft"
+        );
     }
 
     #[test]

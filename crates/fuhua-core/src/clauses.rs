@@ -38,13 +38,14 @@ pub const KEY_GROUP: Clause = Clause::new(
 );
 
 /// (七) Who pays for the key-group reduction.
-pub const KEY_GROUP_FUNDING: Clause = Clause::new(
-    "七",
-    "由区纳入创业孵化基地（园区）扶持政策，统筹给予奖补",
-);
+pub const KEY_GROUP_FUNDING: Clause =
+    Clause::new("七", "由区纳入创业孵化基地（园区）扶持政策，统筹给予奖补");
 
 /// (七) The 3-year window ("3年内") shared by both waivers.
-pub const WINDOW: Clause = Clause::new("七", "可对入驻创业实体实施3年内租金全免政策 … 可享受3年内租金减免");
+pub const WINDOW: Clause = Clause::new(
+    "七",
+    "可对入驻创业实体实施3年内租金全免政策 … 可享受3年内租金减免",
+);
 
 /// (七) Extensions of the incubation period.
 pub const EXTENSION: Clause = Clause::new(

@@ -225,8 +225,18 @@ mod tests {
     #[test]
     fn a_range_splits_into_calendar_months() {
         let range = DateRange::new(d(2024, 1, 30), d(2024, 3, 2)).unwrap();
-        let parts: Vec<_> = range.months().map(|(m, r)| (m.to_string(), r.days())).collect();
-        assert_eq!(parts, [("2024-01".into(), 2), ("2024-02".into(), 29), ("2024-03".into(), 2)]);
+        let parts: Vec<_> = range
+            .months()
+            .map(|(m, r)| (m.to_string(), r.days()))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("2024-01".into(), 2),
+                ("2024-02".into(), 29),
+                ("2024-03".into(), 2)
+            ]
+        );
         let one_day = DateRange::new(d(2024, 5, 5), d(2024, 5, 5)).unwrap();
         assert_eq!(one_day.months().count(), 1);
         let across_year = DateRange::new(d(2023, 12, 31), d(2024, 1, 1)).unwrap();

@@ -18,7 +18,9 @@ const RESIDENT_CHECK: &[u8; 11] = b"10X98765432";
 /// GB 32100-2015 alphabet (no I, O, S, V, Z).
 pub const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// GB 32100-2015 weights of the first 17 characters.
-const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a text is not a valid identifier. Positions are 1-based, as people count.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -154,7 +156,8 @@ impl ResidentId {
         if birth > today {
             return Err(IdError::BirthDateInFuture);
         }
-        let expected = resident_check_digit(&bytes[..17]).ok_or(IdError::Character { position: 1 })?;
+        let expected =
+            resident_check_digit(&bytes[..17]).ok_or(IdError::Character { position: 1 })?;
         if char::from(bytes[17]) != expected {
             return Err(IdError::Checksum { expected });
         }
@@ -266,7 +269,10 @@ mod tests {
     #[test]
     fn accepts_the_standard_example() {
         let id = ResidentId::parse_as_of(STANDARD_EXAMPLE, today()).unwrap();
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.masked(), "1101**********002X");
         assert_eq!(format!("{id:?}"), "ResidentId(1101**********002X)");
     }
@@ -282,9 +288,18 @@ mod tests {
     fn names_what_is_wrong_with_a_resident_id() {
         let p = |s| ResidentId::parse_as_of(s, today());
         assert_eq!(p("1101051949123100"), Err(IdError::Length(16)));
-        assert_eq!(p("11010519491231002Y"), Err(IdError::Character { position: 18 }));
-        assert_eq!(p("1101051949123A002X"), Err(IdError::Character { position: 14 }));
-        assert_eq!(p("110105194912310021"), Err(IdError::Checksum { expected: 'X' }));
+        assert_eq!(
+            p("11010519491231002Y"),
+            Err(IdError::Character { position: 18 })
+        );
+        assert_eq!(
+            p("1101051949123A002X"),
+            Err(IdError::Character { position: 14 })
+        );
+        assert_eq!(
+            p("110105194912310021"),
+            Err(IdError::Checksum { expected: 'X' })
+        );
         // 2023-02-30 is not a date; the check digit is right for the 17 digits.
         let bad_date = complete_resident("37021120230230123");
         assert_eq!(p(&bad_date), Err(IdError::BirthDate));
@@ -297,12 +312,21 @@ mod tests {
         // A synthetic code of a company registered in 370211, completed with its check character.
         let code = complete_credit("91370211MA3C8D6E5");
         assert!(CreditCode::parse(&code).is_ok());
-        assert_eq!(CreditCode::parse(&code.to_lowercase()).unwrap().as_str(), code);
+        assert_eq!(
+            CreditCode::parse(&code.to_lowercase()).unwrap().as_str(),
+            code
+        );
         let mut wrong = code.clone().into_bytes();
         wrong[17] = if wrong[17] == b'0' { b'1' } else { b'0' };
         let wrong = String::from_utf8(wrong).unwrap();
-        assert!(matches!(CreditCode::parse(&wrong), Err(IdError::Checksum { .. })));
-        assert_eq!(CreditCode::parse("91370211MA3C8D6E5I"), Err(IdError::Character { position: 18 }));
+        assert!(matches!(
+            CreditCode::parse(&wrong),
+            Err(IdError::Checksum { .. })
+        ));
+        assert_eq!(
+            CreditCode::parse("91370211MA3C8D6E5I"),
+            Err(IdError::Character { position: 18 })
+        );
         assert_eq!(CreditCode::parse("913702"), Err(IdError::Length(6)));
     }
 
@@ -314,18 +338,25 @@ mod tests {
     }
 
     fn complete_resident(first17: &str) -> String {
-        format!("{first17}{}", resident_check_digit(first17.as_bytes()).unwrap())
+        format!(
+            "{first17}{}",
+            resident_check_digit(first17.as_bytes()).unwrap()
+        )
     }
 
     fn complete_credit(first17: &str) -> String {
-        format!("{first17}{}", credit_check_char(first17.as_bytes()).unwrap())
+        format!(
+            "{first17}{}",
+            credit_check_char(first17.as_bytes()).unwrap()
+        )
     }
 
     fn resident_strategy() -> impl Strategy<Value = String> {
         (
             100_000u32..=999_999,
-            NaiveDate::from_ymd_opt(1930, 1, 1).unwrap().num_days_from_ce()
-                ..=today().num_days_from_ce(),
+            NaiveDate::from_ymd_opt(1930, 1, 1)
+                .unwrap()
+                .num_days_from_ce()..=today().num_days_from_ce(),
             0u32..=999,
         )
             .prop_map(|(region, days, seq)| {

@@ -120,8 +120,14 @@ mod tests {
     #[test]
     fn accept_language_prefers_the_highest_quality_supported_language() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr, en;q=0.5, zh;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::from_accept_language("zh-CN;q=0.2, en;q=0.3"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("fr, en;q=0.5, zh;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("zh-CN;q=0.2, en;q=0.3"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("de"), Lang::Zh);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en;q=0, de"), Lang::Zh);

@@ -346,8 +346,12 @@ impl ParamKey {
             (K::ReportDueDay, V::Count(n)) => count(*n, 1, 28),
             (K::KeyGroups, V::Groups(g)) if g.is_empty() => Err(ParamError::NoGroups { key }),
             (K::KeyGroups, V::Groups(_)) => Ok(()),
-            (K::KeygroupReductionRate | K::EvalFlagTolerance, V::Rate(r)) => fraction(*r, Decimal::ONE),
-            (K::KeygroupReductionCapPerMonth, V::OptionalMoney(m)) => m.as_ref().map_or(Ok(()), non_negative),
+            (K::KeygroupReductionRate | K::EvalFlagTolerance, V::Rate(r)) => {
+                fraction(*r, Decimal::ONE)
+            }
+            (K::KeygroupReductionCapPerMonth, V::OptionalMoney(m)) => {
+                m.as_ref().map_or(Ok(()), non_negative)
+            }
             (K::ExtensionExtendsWaiver | K::WindowPerFounder, V::Flag(_)) => Ok(()),
             (
                 K::LadderMunicipalCap
@@ -359,7 +363,9 @@ impl ParamKey {
                 V::Money(m),
             ) => non_negative(m),
             (K::LadderMode, V::LadderMode(_)) => Ok(()),
-            (K::EvaluationScheme, V::Name(s)) if s.trim().is_empty() => Err(ParamError::Empty { key }),
+            (K::EvaluationScheme, V::Name(s)) if s.trim().is_empty() => {
+                Err(ParamError::Empty { key })
+            }
             (K::EvaluationScheme, V::Name(_)) => Ok(()),
             (K::GradeCoefficients, V::Coefficients(c)) => {
                 for value in [c.excellent, c.good, c.pass, c.fail] {
@@ -381,19 +387,34 @@ impl ParamKey {
             K::WaiverWindowMonths => (
                 Policy,
                 clauses::WINDOW,
-                Text::new("租金减免期限（月）", "length of the rent-waiver window in months"),
-                Text::new("政策原文“3年内”，即36个月", "the policy says “3年内” (within 3 years): 36 months"),
+                Text::new(
+                    "租金减免期限（月）",
+                    "length of the rent-waiver window in months",
+                ),
+                Text::new(
+                    "政策原文“3年内”，即36个月",
+                    "the policy says “3年内” (within 3 years): 36 months",
+                ),
             ),
             K::GraduateYears => (
                 Policy,
                 clauses::KEY_GROUP,
-                Text::new("高校毕业生毕业后可认定为重点群体的年限", "years after graduation a graduate counts as a key group"),
-                Text::new("政策原文“毕业未超过5年”", "the policy says “毕业未超过5年” (graduated no more than 5 years ago)"),
+                Text::new(
+                    "高校毕业生毕业后可认定为重点群体的年限",
+                    "years after graduation a graduate counts as a key group",
+                ),
+                Text::new(
+                    "政策原文“毕业未超过5年”",
+                    "the policy says “毕业未超过5年” (graduated no more than 5 years ago)",
+                ),
             ),
             K::KeyGroups => (
                 District,
                 clauses::KEY_GROUP,
-                Text::new("享受租金减免的重点群体", "founder groups that count as key groups"),
+                Text::new(
+                    "享受租金减免的重点群体",
+                    "founder groups that count as key groups",
+                ),
                 Text::new(
                     "政策列举高校毕业生、城乡失业人员、返乡农民工后以“等”结尾，未穷尽，故由区确定名单",
                     "the policy lists graduates, the unemployed and returning migrant workers and ends with 等 (etc.), so the district keeps the list",
@@ -402,31 +423,58 @@ impl ParamKey {
             K::KeygroupReductionRate => (
                 District,
                 clauses::KEY_GROUP,
-                Text::new("重点群体租金减免比例", "share of rent reduced for key groups"),
-                Text::new("政策只说“租金减免”未给比例，默认1.00（全额）", "the policy says “租金减免” without a rate; the default 1.00 (all of it) is ours"),
+                Text::new(
+                    "重点群体租金减免比例",
+                    "share of rent reduced for key groups",
+                ),
+                Text::new(
+                    "政策只说“租金减免”未给比例，默认1.00（全额）",
+                    "the policy says “租金减免” without a rate; the default 1.00 (all of it) is ours",
+                ),
             ),
             K::KeygroupReductionCapPerMonth => (
                 District,
                 clauses::KEY_GROUP,
-                Text::new("重点群体每月减免上限（元）", "monthly cap of the key-group reduction in yuan"),
-                Text::new("政策未设上限，默认不设", "the policy sets no cap; none by default"),
+                Text::new(
+                    "重点群体每月减免上限（元）",
+                    "monthly cap of the key-group reduction in yuan",
+                ),
+                Text::new(
+                    "政策未设上限，默认不设",
+                    "the policy sets no cap; none by default",
+                ),
             ),
             K::ExtensionMaxMonths => (
                 District,
                 clauses::EXTENSION,
-                Text::new("单次延长孵化期上限（月）", "most months one extension may add"),
-                Text::new("政策只说“可适当延长”，上限由区确定", "the policy says only “可适当延长” (may be extended as appropriate); the cap is ours"),
+                Text::new(
+                    "单次延长孵化期上限（月）",
+                    "most months one extension may add",
+                ),
+                Text::new(
+                    "政策只说“可适当延长”，上限由区确定",
+                    "the policy says only “可适当延长” (may be extended as appropriate); the cap is ours",
+                ),
             ),
             K::ExtensionTotalMaxMonths => (
                 District,
                 clauses::EXTENSION,
-                Text::new("累计延长孵化期上限（月）", "most months all extensions together may add"),
-                Text::new("政策未设总上限，默认24个月", "the policy sets no total; 24 months is ours"),
+                Text::new(
+                    "累计延长孵化期上限（月）",
+                    "most months all extensions together may add",
+                ),
+                Text::new(
+                    "政策未设总上限，默认24个月",
+                    "the policy sets no total; 24 months is ours",
+                ),
             ),
             K::ExtensionExtendsWaiver => (
                 District,
                 clauses::EXTENSION,
-                Text::new("延长孵化期是否同时延长租金减免期", "whether an extension also lengthens the rent-waiver window"),
+                Text::new(
+                    "延长孵化期是否同时延长租金减免期",
+                    "whether an extension also lengthens the rent-waiver window",
+                ),
                 Text::new(
                     "政策延长的是“孵化周期”，是否延长减免期由区确定，默认延长",
                     "the policy extends the incubation period; whether the waiver follows is the district's choice (default yes)",
@@ -435,26 +483,50 @@ impl ParamKey {
             K::WindowPerFounder => (
                 District,
                 clauses::WINDOW,
-                Text::new("同一创业者名下实体共用一个减免期", "a founder's later entities share the first entity's window"),
-                Text::new("政策按“入驻创业实体”给予，默认按实体计算", "the policy grants the waiver per entering entity; off by default"),
+                Text::new(
+                    "同一创业者名下实体共用一个减免期",
+                    "a founder's later entities share the first entity's window",
+                ),
+                Text::new(
+                    "政策按“入驻创业实体”给予，默认按实体计算",
+                    "the policy grants the waiver per entering entity; off by default",
+                ),
             ),
             K::LadderMunicipalCap => (
                 Policy,
                 clauses::LADDER,
-                Text::new("市级示范基地奖补上限（元）", "cap of the municipal demonstration award in yuan"),
-                Text::new("政策原文“最高500万元”", "the policy says “最高500万元” (up to 5,000,000 yuan)"),
+                Text::new(
+                    "市级示范基地奖补上限（元）",
+                    "cap of the municipal demonstration award in yuan",
+                ),
+                Text::new(
+                    "政策原文“最高500万元”",
+                    "the policy says “最高500万元” (up to 5,000,000 yuan)",
+                ),
             ),
             K::LadderProvincialStep => (
                 Policy,
                 clauses::LADDER,
-                Text::new("省级示范基地阶梯奖补（元）", "provincial ladder step in yuan"),
-                Text::new("政策原文“再分别给予100万元”", "the policy says “再分别给予100万元” (a further 1,000,000 yuan)"),
+                Text::new(
+                    "省级示范基地阶梯奖补（元）",
+                    "provincial ladder step in yuan",
+                ),
+                Text::new(
+                    "政策原文“再分别给予100万元”",
+                    "the policy says “再分别给予100万元” (a further 1,000,000 yuan)",
+                ),
             ),
             K::LadderNationalStep => (
                 Policy,
                 clauses::LADDER,
-                Text::new("国家级示范基地阶梯奖补（元）", "national ladder step in yuan"),
-                Text::new("政策原文“200万元一次性奖补”", "the policy says “200万元一次性奖补” (a one-time 2,000,000 yuan)"),
+                Text::new(
+                    "国家级示范基地阶梯奖补（元）",
+                    "national ladder step in yuan",
+                ),
+                Text::new(
+                    "政策原文“200万元一次性奖补”",
+                    "the policy says “200万元一次性奖补” (a one-time 2,000,000 yuan)",
+                ),
             ),
             K::LadderMode => (
                 District,
@@ -468,25 +540,43 @@ impl ParamKey {
             K::AreaCapDistrict => (
                 Policy,
                 clauses::AREA,
-                Text::new("创业型区（市）奖补上限（元）", "cap of the entrepreneurial-district award in yuan"),
-                Text::new("政策原文“最高100万元”", "the policy says “最高100万元” (up to 1,000,000 yuan)"),
+                Text::new(
+                    "创业型区（市）奖补上限（元）",
+                    "cap of the entrepreneurial-district award in yuan",
+                ),
+                Text::new(
+                    "政策原文“最高100万元”",
+                    "the policy says “最高100万元” (up to 1,000,000 yuan)",
+                ),
             ),
             K::AreaCapStreetTown => (
                 Policy,
                 clauses::AREA,
-                Text::new("创业型街道（镇）奖补上限（元）", "cap of the entrepreneurial street/town award in yuan"),
-                Text::new("政策原文“50万元”", "the policy says “50万元” (500,000 yuan)"),
+                Text::new(
+                    "创业型街道（镇）奖补上限（元）",
+                    "cap of the entrepreneurial street/town award in yuan",
+                ),
+                Text::new(
+                    "政策原文“50万元”",
+                    "the policy says “50万元” (500,000 yuan)",
+                ),
             ),
             K::EvaluationScheme => (
                 District,
                 clauses::THIRD_PARTY,
                 Text::new("默认绩效评估方案", "default evaluation scheme"),
-                Text::new("政策要求开展绩效评估但未给指标，指标体系由区制定", "the policy calls for performance evaluation without indicators; the scheme is ours"),
+                Text::new(
+                    "政策要求开展绩效评估但未给指标，指标体系由区制定",
+                    "the policy calls for performance evaluation without indicators; the scheme is ours",
+                ),
             ),
             K::GradeCoefficients => (
                 District,
                 clauses::OPERATING,
-                Text::new("评估等次对应的运营补助系数", "operating-subsidy coefficient per grade"),
+                Text::new(
+                    "评估等次对应的运营补助系数",
+                    "operating-subsidy coefficient per grade",
+                ),
                 Text::new(
                     "政策给予“房租和运营经费补助”未附条件，按等次发放是区的选择",
                     "the policy grants “房租和运营经费补助” without conditions; paying by grade is the district's choice",
@@ -495,32 +585,62 @@ impl ParamKey {
             K::EvalFlagTolerance => (
                 District,
                 clauses::THIRD_PARTY,
-                Text::new("自评与核实值差异预警阈值", "difference between self-report and verification that is flagged"),
-                Text::new("第三方实地核实的容差由区确定，默认10%", "the tolerance of third-party verification is ours: 10 %"),
+                Text::new(
+                    "自评与核实值差异预警阈值",
+                    "difference between self-report and verification that is flagged",
+                ),
+                Text::new(
+                    "第三方实地核实的容差由区确定，默认10%",
+                    "the tolerance of third-party verification is ours: 10 %",
+                ),
             ),
             K::BaseOperatingSubsidy => (
                 District,
                 clauses::OPERATING,
-                Text::new("运营补助基数（元/年）", "base operating subsidy in yuan per year"),
-                Text::new("政策未定金额，默认0（区设定前不发放）", "the policy sets no amount; 0 until the district sets one"),
+                Text::new(
+                    "运营补助基数（元/年）",
+                    "base operating subsidy in yuan per year",
+                ),
+                Text::new(
+                    "政策未定金额，默认0（区设定前不发放）",
+                    "the policy sets no amount; 0 until the district sets one",
+                ),
             ),
             K::RevocationReviewAfterFails => (
                 District,
                 clauses::SUPERVISION,
-                Text::new("连续几次不合格触发撤销认定复核", "consecutive fail grades that flag the accreditation for review"),
-                Text::new("撤销规则为区的选择，默认连续2次", "the revocation rule is ours: two in a row"),
+                Text::new(
+                    "连续几次不合格触发撤销认定复核",
+                    "consecutive fail grades that flag the accreditation for review",
+                ),
+                Text::new(
+                    "撤销规则为区的选择，默认连续2次",
+                    "the revocation rule is ours: two in a row",
+                ),
             ),
             K::ReportDueDay => (
                 District,
                 clauses::FUNDS,
-                Text::new("月报截止日（次月几日）", "day of the next month monthly reports are due"),
-                Text::new("默认次月10日，遇周末和节假日顺延", "the 10th of the next month, moved past weekends and holidays"),
+                Text::new(
+                    "月报截止日（次月几日）",
+                    "day of the next month monthly reports are due",
+                ),
+                Text::new(
+                    "默认次月10日，遇周末和节假日顺延",
+                    "the 10th of the next month, moved past weekends and holidays",
+                ),
             ),
             K::Holidays => (
                 District,
                 clauses::FUNDS,
-                Text::new("法定节假日（用于顺延截止日）", "public holidays (to move deadlines)"),
-                Text::new("按国务院办公厅每年公布的放假安排维护", "kept from the State Council's yearly holiday notice"),
+                Text::new(
+                    "法定节假日（用于顺延截止日）",
+                    "public holidays (to move deadlines)",
+                ),
+                Text::new(
+                    "按国务院办公厅每年公布的放假安排维护",
+                    "kept from the State Council's yearly holiday notice",
+                ),
             ),
         };
         ParamInfo {
@@ -617,7 +737,10 @@ mod tests {
         let p = ParameterSet::defaults().at(d(2025, 1, 1));
         assert_eq!(p.waiver_window_months, 36);
         assert_eq!(p.graduate_years, 5);
-        assert_eq!((p.extension_max_months, p.extension_total_max_months), (12, 24));
+        assert_eq!(
+            (p.extension_max_months, p.extension_total_max_months),
+            (12, 24)
+        );
         assert_eq!(p.keygroup_reduction_rate.to_string(), "1.00");
         assert_eq!(p.ladder_municipal_cap.to_string(), "5000000.00");
         assert_eq!(p.ladder_provincial_step.to_string(), "1000000.00");
@@ -626,7 +749,10 @@ mod tests {
         assert_eq!(p.area_cap_street_town.to_string(), "500000.00");
         assert_eq!(p.evaluation_scheme, "qx-default");
         assert_eq!(p.ladder_mode, LadderMode::Steps);
-        assert_eq!(p.grade_coefficients.of(Grade::Excellent).to_string(), "1.20");
+        assert_eq!(
+            p.grade_coefficients.of(Grade::Excellent).to_string(),
+            "1.20"
+        );
         assert_eq!(p.grade_coefficients.of(Grade::Pass).to_string(), "0.80");
         assert_eq!(p.key_groups.len(), 3);
         assert!(p.extension_extends_waiver && !p.window_per_founder);
@@ -658,19 +784,28 @@ mod tests {
             effective_from: d(2026, 1, 1),
             value: ParamValue::Flag(true),
         };
-        assert!(matches!(set.add(bad_kind), Err(ParamError::WrongKind { .. })));
+        assert!(matches!(
+            set.add(bad_kind),
+            Err(ParamError::WrongKind { .. })
+        ));
         let bad_rate = ParamVersion {
             key: ParamKey::KeygroupReductionRate,
             effective_from: d(2026, 1, 1),
             value: ParamValue::Rate(Decimal::new(15, 1)),
         };
-        assert!(matches!(set.add(bad_rate), Err(ParamError::OutOfRange { .. })));
+        assert!(matches!(
+            set.add(bad_rate),
+            Err(ParamError::OutOfRange { .. })
+        ));
         let no_groups = ParamVersion {
             key: ParamKey::KeyGroups,
             effective_from: d(2026, 1, 1),
             value: ParamValue::Groups(vec![]),
         };
-        assert!(matches!(set.add(no_groups), Err(ParamError::NoGroups { .. })));
+        assert!(matches!(
+            set.add(no_groups),
+            Err(ParamError::NoGroups { .. })
+        ));
         assert_eq!(set, ParameterSet::defaults());
     }
 

@@ -16,7 +16,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(field: impl Into<String>, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Problem {
+    pub fn new(
+        field: impl Into<String>,
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Problem {
         Problem {
             field: field.into(),
             code,

@@ -27,7 +27,10 @@ impl Clause {
     /// The citation as shown to people: the clause number and the quoted words.
     pub fn render(&self, lang: Lang) -> String {
         match lang {
-            Lang::Zh => format!("青西新管办发〔2018〕146号 第（{}）条：“{}”", self.id, self.quote),
+            Lang::Zh => format!(
+                "青西新管办发〔2018〕146号 第（{}）条：“{}”",
+                self.id, self.quote
+            ),
             Lang::En => format!(
                 "Qingxi Xinguanbanfa [2018] No. 146, clause ({}): “{}”",
                 roman(&self.id),
@@ -95,7 +98,13 @@ impl Trace {
     }
 
     /// Records a step.
-    pub fn step(&mut self, rule: &'static str, clause: &Clause, zh: impl Into<String>, en: impl Into<String>) {
+    pub fn step(
+        &mut self,
+        rule: &'static str,
+        clause: &Clause,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) {
         self.0.push(Step {
             rule: Cow::Borrowed(rule),
             clause: clause.clone(),
@@ -159,14 +168,28 @@ mod tests {
         assert!(zh.starts_with("青西新管办发〔2018〕146号 第（七）条：“政府直接投资"));
         let en = clauses::FULL_WAIVER.render(Lang::En);
         assert!(en.contains("clause (VII)"));
-        assert!(clauses::THIRD_PARTY.render(Lang::En).contains("clause (XXVI)"));
+        assert!(
+            clauses::THIRD_PARTY
+                .render(Lang::En)
+                .contains("clause (XXVI)")
+        );
     }
 
     #[test]
     fn steps_keep_their_order_and_round_trip_through_json() {
         let mut trace = Trace::new();
-        trace.step(clauses::rules::WAIVER_FULL, &clauses::FULL_WAIVER, "甲", "a");
-        trace.step(clauses::rules::WAIVER_EXTEND, &clauses::EXTENSION, "乙", "b");
+        trace.step(
+            clauses::rules::WAIVER_FULL,
+            &clauses::FULL_WAIVER,
+            "甲",
+            "a",
+        );
+        trace.step(
+            clauses::rules::WAIVER_EXTEND,
+            &clauses::EXTENSION,
+            "乙",
+            "b",
+        );
         let json = serde_json::to_string(&trace).unwrap();
         let back: Trace = serde_json::from_str(&json).unwrap();
         assert_eq!(back, trace);

@@ -2,7 +2,6 @@
 //! groups, funding sources. They live here rather than in the rule crates because the
 //! dated parameters (also here) name them.
 
-
 /// A value that is not one of an enumeration's names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown value; expected one of: {}", .expected.join(", "))]

@@ -1,1 +1,17 @@
 #![doc = include_str!("../README.md")]
+
+mod calc;
+mod extension;
+mod settlement;
+mod workflow;
+
+#[cfg(test)]
+mod tests;
+
+pub use calc::{
+    Founder, KeyGroupTest, LedgerRow, Reason, Stay, StayOutcome, WaiverInput, WaiverResult, Window,
+    calculate, months_remaining,
+};
+pub use extension::{ExtensionRefusal, check_extension};
+pub use settlement::{SettlementLine, SettlementRow, quarter_of, settle_quarter};
+pub use workflow::{ClaimState, ExtensionState, MonthlyReportState, ReliefState, report_due_date};
