@@ -1,1 +1,127 @@
 #![doc = include_str!("../README.md")]
+
+pub mod api;
+pub mod filters;
+pub mod pages;
+pub mod templates;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use fuhua_core::ParameterSet;
+use tokio::net::TcpListener;
+use warp::Filter;
+use warp::http::header::{HeaderMap, HeaderValue};
+use warp::reply::{Reply, Response};
+
+pub use templates::{TemplateError, Templates};
+
+/// Where "today" comes from: the clock in Asia/Shanghai, or a fixed day (tests and
+/// benchmarks).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    Shanghai,
+    Fixed(NaiveDate),
+}
+
+impl Clock {
+    pub fn today(self) -> NaiveDate {
+        match self {
+            Clock::Shanghai => fuhua_core::dates::shanghai_today(),
+            Clock::Fixed(day) => day,
+        }
+    }
+}
+
+/// What every handler shares. Read-only: the web tier keeps no state of its own.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    params: ParameterSet,
+    templates: Templates,
+    clock: Clock,
+}
+
+impl AppState {
+    pub fn new(params: ParameterSet, clock: Clock) -> Result<AppState, TemplateError> {
+        Ok(AppState(Arc::new(Inner {
+            params,
+            templates: Templates::load()?,
+            clock,
+        })))
+    }
+
+    pub fn params(&self) -> &ParameterSet {
+        &self.0.params
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.0.templates
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.0.clock.today()
+    }
+}
+
+/// Headers every response carries.
+fn security_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let pairs = [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("cross-origin-opener-policy", "same-origin"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        ),
+        (
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    ];
+    for (name, value) in pairs {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers
+}
+
+fn healthz() -> Response {
+    warp::reply::json(&serde_json::json!({"status": "ok"})).into_response()
+}
+
+/// Every route of the portal. There is no catch-all `recover`: the API and the
+/// pages each end in their own fallback, so every request gets an answer in its own
+/// format (JSON under `/api`, an HTML page elsewhere) and nothing is left to warp's
+/// defaults.
+pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    let health = warp::get().and(warp::path!("healthz")).map(healthz);
+    health
+        .or(api::routes(state.clone()))
+        .unify()
+        .or(pages::routes(state))
+        .unify()
+        .with(warp::reply::with::headers(security_headers()))
+        .with(warp::log::custom(|info| {
+            // Method, path and status only: query strings may hold personal data.
+            tracing::info!(method = %info.method(), path = info.path(), status = info.status().as_u16(), "request");
+        }))
+}
+
+/// Serves the portal on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    warp::serve(routes(state))
+        .incoming(listener)
+        .graceful(shutdown)
+        .run()
+        .await;
+}

@@ -138,8 +138,9 @@ pub struct WaiverResult {
     pub as_of: NaiveDate,
 }
 
-/// Checks the input; every problem names its field as in the JSON API.
-fn check(input: &WaiverInput, params: &ParameterSet) -> Vec<Problem> {
+/// Checks the input; every problem names its field as in the JSON API, and its
+/// message names stays by their field path (`stays[1]`) too.
+pub fn validate(input: &WaiverInput, params: &ParameterSet) -> Vec<Problem> {
     let mut problems = Vec::new();
     if input.founder.group == FounderGroup::Graduate && input.founder.graduated_on.is_none() {
         problems.push(Problem::new(
@@ -164,8 +165,14 @@ fn check(input: &WaiverInput, params: &ParameterSet) -> Vec<Problem> {
             problems.push(Problem::new(
                 format!("stays[{i}].move_out"),
                 "before_move_in",
-                format!("退出日期 {out} 早于入驻日期 {}", stay.move_in),
-                format!("move_out {out} is before move_in {}", stay.move_in),
+                format!(
+                    "stays[{i}].move_out 退出日期 {out} 早于入驻日期 {}",
+                    stay.move_in
+                ),
+                format!(
+                    "stays[{i}].move_out {out} is before move_in {}",
+                    stay.move_in
+                ),
             ));
         }
     }
@@ -184,16 +191,8 @@ fn check(input: &WaiverInput, params: &ParameterSet) -> Vec<Problem> {
             problems.push(Problem::new(
                 format!("stays[{j}].move_in"),
                 "overlapping_stay",
-                format!(
-                    "第{}段入驻与第{}段入驻时间重叠，同一实体的入驻不能重叠",
-                    j + 1,
-                    i + 1
-                ),
-                format!(
-                    "stay {} overlaps stay {}; stays of one entity must not overlap",
-                    j + 1,
-                    i + 1
-                ),
+                format!("stays[{j}] 与 stays[{i}] 的入驻时间重叠，同一实体的入驻不能重叠"),
+                format!("stays[{j}] overlaps stays[{i}]; stays of one entity must not overlap"),
             ));
         }
     }
@@ -223,7 +222,7 @@ pub fn calculate(
     input: &WaiverInput,
     params: &ParameterSet,
 ) -> Result<Decision<WaiverResult>, Vec<Problem>> {
-    let problems = check(input, params);
+    let problems = validate(input, params);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -238,11 +237,15 @@ pub fn calculate(
 
     // R-WAIVER-KEYGROUP — clause 七: key-group membership is tested once, on the
     // first move-in among stays whose carrier qualifies, so a move never loses it.
+    // The test only matters (and is only shown) when some stay is in a key-group carrier.
+    let needs_key_group = offers
+        .iter()
+        .any(|o| o.value == CarrierOffer::KeyGroupReduction);
     let key_group = input
         .stays
         .iter()
         .zip(&offers)
-        .filter(|(_, offer)| offer.value.qualifies())
+        .filter(|(_, offer)| needs_key_group && offer.value.qualifies())
         .map(|(stay, _)| stay.move_in)
         .min()
         .map(|tested_on| key_group_test(&input.founder, tested_on, params, &mut trace));

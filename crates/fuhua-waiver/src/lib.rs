@@ -10,7 +10,7 @@ mod tests;
 
 pub use calc::{
     Founder, KeyGroupTest, LedgerRow, Reason, Stay, StayOutcome, WaiverInput, WaiverResult, Window,
-    calculate, months_remaining,
+    calculate, months_remaining, validate,
 };
 pub use extension::{ExtensionRefusal, check_extension};
 pub use settlement::{SettlementLine, SettlementRow, quarter_of, settle_quarter};

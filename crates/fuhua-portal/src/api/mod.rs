@@ -1,0 +1,258 @@
+//! The JSON API under `/api/v1` (SPEC §5). The calculation endpoints are pure: no
+//! login, no database writes.
+
+pub mod award;
+pub mod evaluation;
+pub mod reader;
+pub mod waiver;
+
+use bytes::Bytes;
+use fuhua_core::{Lang, Problem, Trace};
+use serde::Serialize;
+use serde_json::Value;
+use warp::http::StatusCode;
+use warp::http::header::{CONTENT_LANGUAGE, HeaderValue};
+use warp::reply::{Reply, Response};
+use warp::{Filter, Rejection};
+
+use crate::AppState;
+use crate::filters::{BodyError, accept_language, limited_body, with_state};
+
+/// The OpenAPI document, kept by hand next to the code it describes; the tests
+/// post each of its examples and check every answer against its schemas.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// The largest request body the calculators accept (64 KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API's endpoints and the methods each accepts (for 404 versus 405).
+const ENDPOINTS: [(&str, &str); 4] = [
+    ("/api/v1/calc/rent-waiver", "POST"),
+    ("/api/v1/calc/award", "POST"),
+    ("/api/v1/calc/evaluation", "POST"),
+    ("/api/v1/openapi.json", "GET"),
+];
+
+/// A step of a trace as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOut {
+    pub rule: String,
+    pub clause: String,
+    pub detail: String,
+}
+
+pub fn trace_out(trace: &Trace, lang: Lang) -> Vec<StepOut> {
+    trace
+        .steps()
+        .iter()
+        .map(|s| StepOut {
+            rule: s.rule.to_string(),
+            clause: s.clause.render(lang),
+            detail: s.detail.get(lang).to_owned(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorsOut<'a> {
+    errors: Vec<ErrorOut<'a>>,
+}
+
+/// `{"errors":[{field, code, message}]}` in the asked language.
+pub fn problems_response(problems: &[Problem], lang: Lang, status: StatusCode) -> Response {
+    let body = ErrorsOut {
+        errors: problems
+            .iter()
+            .map(|p| ErrorOut {
+                field: &p.field,
+                code: p.code,
+                message: p.message(lang),
+            })
+            .collect(),
+    };
+    with_language(
+        warp::reply::with_status(warp::reply::json(&body), status).into_response(),
+        lang,
+    )
+}
+
+pub fn json_response<T: Serialize>(value: &T, lang: Lang) -> Response {
+    with_language(warp::reply::json(value).into_response(), lang)
+}
+
+fn with_language(mut response: Response, lang: Lang) -> Response {
+    response
+        .headers_mut()
+        .insert(CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
+    response
+}
+
+/// Parses the body as JSON, or answers 413 for an oversized body and 400
+/// `malformed_json` for anything that is not JSON.
+fn parse_body(body: &Result<Bytes, BodyError>, lang: Lang) -> Result<Value, Response> {
+    let body = match body {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            let problem = Problem::new(
+                "body",
+                "too_large",
+                format!("请求体超过{}KB上限", BODY_LIMIT / 1024),
+                format!(
+                    "the body is larger than the limit of {} KB",
+                    BODY_LIMIT / 1024
+                ),
+            );
+            return Err(problems_response(
+                &[problem],
+                lang,
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ));
+        }
+        Err(BodyError::Unreadable) => {
+            let problem = Problem::new(
+                "body",
+                "unreadable",
+                "无法读取请求体",
+                "the body could not be read",
+            );
+            return Err(problems_response(&[problem], lang, StatusCode::BAD_REQUEST));
+        }
+    };
+    serde_json::from_slice(body).map_err(|e| {
+        let problem = Problem::new(
+            "body",
+            "malformed_json",
+            format!(
+                "请求体不是有效的 JSON（第{}行第{}列）",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "the body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        );
+        problems_response(&[problem], lang, StatusCode::BAD_REQUEST)
+    })
+}
+
+fn calc_rent_waiver(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
+    let value = match parse_body(&body, lang) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let params = state.params();
+    let input = match waiver::parse(&value, state.today(), params) {
+        Ok(input) => input,
+        Err(problems) => return problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+    };
+    match fuhua_waiver::calculate(&input, params) {
+        Ok(decision) => json_response(
+            &waiver::answer(&decision.value, &decision.trace, lang),
+            lang,
+        ),
+        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+    }
+}
+
+fn calc_award(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
+    let value = match parse_body(&body, lang) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    match award::calculate(&value, state.params(), state.today()) {
+        Ok(answer) => json_response(&answer.render(lang), lang),
+        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+    }
+}
+
+fn calc_evaluation(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
+    let value = match parse_body(&body, lang) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    match evaluation::calculate(&value, state.params(), state.today()) {
+        Ok(answer) => json_response(&answer.render(lang), lang),
+        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+    }
+}
+
+fn openapi() -> Response {
+    let mut response =
+        warp::reply::with_header(OPENAPI, "content-type", "application/json").into_response();
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Answers what no endpoint matched: 405 with `Allow` for a known path, else 404.
+fn fallback(lang: Lang, method: warp::http::Method, path: warp::path::FullPath) -> Response {
+    let path = path.as_str().trim_end_matches('/');
+    if let Some((_, allowed)) = ENDPOINTS.iter().find(|(p, _)| *p == path) {
+        let problem = Problem::new(
+            "method",
+            "method_not_allowed",
+            format!("{path} 不支持 {method} 请求，请使用 {allowed}"),
+            format!("{path} does not accept {method}; use {allowed}"),
+        );
+        let mut response = problems_response(&[problem], lang, StatusCode::METHOD_NOT_ALLOWED);
+        response
+            .headers_mut()
+            .insert("allow", HeaderValue::from_static(allowed));
+        return response;
+    }
+    let problem = Problem::new(
+        "path",
+        "not_found",
+        format!("没有这个接口：{path}；接口说明见 /api/v1/openapi.json"),
+        format!("no such endpoint: {path}; see /api/v1/openapi.json"),
+    );
+    problems_response(&[problem], lang, StatusCode::NOT_FOUND)
+}
+
+/// `/api/v1/...` — every answer, including errors, is JSON.
+pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let post = |name: &'static str| {
+        warp::post()
+            .and(warp::path("v1"))
+            .and(warp::path("calc"))
+            .and(warp::path(name))
+            .and(warp::path::end())
+            .and(accept_language())
+            .and(limited_body(BODY_LIMIT))
+    };
+    let rent_waiver = post("rent-waiver")
+        .and(with_state(state.clone()))
+        .map(calc_rent_waiver);
+    let award = post("award").and(with_state(state.clone())).map(calc_award);
+    let evaluation = post("evaluation")
+        .and(with_state(state))
+        .map(calc_evaluation);
+    let spec = warp::get()
+        .and(warp::path!("v1" / "openapi.json"))
+        .map(openapi);
+    let rest = accept_language()
+        .and(warp::method())
+        .and(warp::path::full())
+        .map(fallback);
+    warp::path("api").and(
+        rent_waiver
+            .or(award)
+            .unify()
+            .or(evaluation)
+            .unify()
+            .or(spec)
+            .unify()
+            .or(rest)
+            .unify(),
+    )
+}

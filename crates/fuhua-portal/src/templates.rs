@@ -1,0 +1,115 @@
+//! Server-rendered pages: minijinja templates from `web/templates` and message
+//! catalogues from `web/i18n`, compiled into the binary so that it runs from any
+//! directory.
+
+use std::collections::BTreeMap;
+
+use fuhua_core::Lang;
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+/// Every template, by name.
+const TEMPLATES: [(&str, &str); 4] = [
+    (
+        "layouts/base.html",
+        include_str!("../../../web/templates/layouts/base.html"),
+    ),
+    (
+        "partials/fields.html",
+        include_str!("../../../web/templates/partials/fields.html"),
+    ),
+    (
+        "pages/calculator.html",
+        include_str!("../../../web/templates/pages/calculator.html"),
+    ),
+    (
+        "pages/message.html",
+        include_str!("../../../web/templates/pages/message.html"),
+    ),
+];
+
+const CATALOGUE_ZH: &str = include_str!("../../../web/i18n/zh-CN.json");
+const CATALOGUE_EN: &str = include_str!("../../../web/i18n/en.json");
+
+/// The stylesheet served at `/static/site.css`.
+pub const SITE_CSS: &str = include_str!("../../../web/static/site.css");
+
+/// A message catalogue: key → text.
+pub type Catalogue = BTreeMap<String, String>;
+
+/// Why the templates could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template {name}: {source}")]
+    Template {
+        name: &'static str,
+        #[source]
+        source: minijinja::Error,
+    },
+    #[error("message catalogue {lang}: {source}")]
+    Catalogue {
+        lang: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Compiled templates and catalogues.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+    zh: Catalogue,
+    en: Catalogue,
+}
+
+impl Templates {
+    pub fn load() -> Result<Templates, TemplateError> {
+        let mut env = Environment::new();
+        // A missing variable or message key is a bug, not an empty string.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|source| TemplateError::Template { name, source })?;
+        }
+        let zh = serde_json::from_str(CATALOGUE_ZH).map_err(|source| TemplateError::Catalogue {
+            lang: "zh-CN",
+            source,
+        })?;
+        let en = serde_json::from_str(CATALOGUE_EN)
+            .map_err(|source| TemplateError::Catalogue { lang: "en", source })?;
+        Ok(Templates { env, zh, en })
+    }
+
+    pub fn catalogue(&self, lang: Lang) -> &Catalogue {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// A message by key (the key itself when missing, which the tests forbid).
+    pub fn text<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        self.catalogue(lang).get(key).map_or(key, String::as_str)
+    }
+
+    pub fn render(&self, name: &str, context: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys_and_no_empty_text() {
+        let t = Templates::load().unwrap();
+        let zh: Vec<_> = t.zh.keys().collect();
+        let en: Vec<_> = t.en.keys().collect();
+        assert_eq!(zh, en);
+        assert!(
+            t.zh.values()
+                .chain(t.en.values())
+                .all(|v| !v.trim().is_empty())
+        );
+    }
+}
