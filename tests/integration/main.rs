@@ -1,1 +1,11 @@
+//! One integration-test binary for the whole workspace.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod api_award;
+mod api_errors;
+mod api_evaluation;
+mod api_waiver;
+mod browser;
+mod helpers;
+mod openapi;
+mod pages;
