@@ -94,10 +94,10 @@ fn with_language(mut response: Response, lang: Lang) -> Response {
     response
 }
 
-/// Parses the body as JSON, or answers 413 for an oversized body and 400
-/// `malformed_json` for anything that is not JSON.
-fn parse_body(body: &Result<Bytes, BodyError>, lang: Lang) -> Result<Value, Response> {
-    let body = match body {
+/// Parses the body as JSON; an oversized body is a 413 and anything that is not JSON
+/// a 400 `malformed_json`.
+fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Problem)> {
+    let bytes = match body {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
             let problem = Problem::new(
@@ -109,11 +109,7 @@ fn parse_body(body: &Result<Bytes, BodyError>, lang: Lang) -> Result<Value, Resp
                     BODY_LIMIT / 1024
                 ),
             );
-            return Err(problems_response(
-                &[problem],
-                lang,
-                StatusCode::PAYLOAD_TOO_LARGE,
-            ));
+            return Err((StatusCode::PAYLOAD_TOO_LARGE, problem));
         }
         Err(BodyError::Unreadable) => {
             let problem = Problem::new(
@@ -122,10 +118,10 @@ fn parse_body(body: &Result<Bytes, BodyError>, lang: Lang) -> Result<Value, Resp
                 "无法读取请求体",
                 "the body could not be read",
             );
-            return Err(problems_response(&[problem], lang, StatusCode::BAD_REQUEST));
+            return Err((StatusCode::BAD_REQUEST, problem));
         }
     };
-    serde_json::from_slice(body).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         let problem = Problem::new(
             "body",
             "malformed_json",
@@ -140,49 +136,45 @@ fn parse_body(body: &Result<Bytes, BodyError>, lang: Lang) -> Result<Value, Resp
                 e.column()
             ),
         );
-        problems_response(&[problem], lang, StatusCode::BAD_REQUEST)
+        (StatusCode::BAD_REQUEST, problem)
     })
 }
 
-fn calc_rent_waiver(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
-    let value = match parse_body(&body, lang) {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    let params = state.params();
-    let input = match waiver::parse(&value, state.today(), params) {
-        Ok(input) => input,
-        Err(problems) => return problems_response(&problems, lang, StatusCode::BAD_REQUEST),
-    };
-    match fuhua_waiver::calculate(&input, params) {
-        Ok(decision) => json_response(
-            &waiver::answer(&decision.value, &decision.trace, lang),
-            lang,
-        ),
-        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+/// Reads the body, computes, and answers 200 with the result or 400/413 with the
+/// problems, in the asked language.
+fn answer<T: Serialize>(
+    lang: Lang,
+    body: &Result<Bytes, BodyError>,
+    compute: impl FnOnce(&Value) -> Result<T, Vec<Problem>>,
+) -> Response {
+    match read_json(body) {
+        Err((status, problem)) => problems_response(&[problem], lang, status),
+        Ok(value) => match compute(&value) {
+            Ok(result) => json_response(&result, lang),
+            Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
+        },
     }
+}
+
+fn calc_rent_waiver(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
+    answer(lang, &body, |value| {
+        let params = state.params();
+        let input = waiver::parse(value, state.today(), params)?;
+        let decision = fuhua_waiver::calculate(&input, params)?;
+        Ok(waiver::answer(&decision.value, &decision.trace, lang))
+    })
 }
 
 fn calc_award(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
-    let value = match parse_body(&body, lang) {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    match award::calculate(&value, state.params(), state.today()) {
-        Ok(answer) => json_response(&answer.render(lang), lang),
-        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
-    }
+    answer(lang, &body, |value| {
+        award::calculate(value, state.params(), state.today()).map(|a| a.render(lang))
+    })
 }
 
 fn calc_evaluation(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) -> Response {
-    let value = match parse_body(&body, lang) {
-        Ok(v) => v,
-        Err(response) => return response,
-    };
-    match evaluation::calculate(&value, state.params(), state.today()) {
-        Ok(answer) => json_response(&answer.render(lang), lang),
-        Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
-    }
+    answer(lang, &body, |value| {
+        evaluation::calculate(value, state.params(), state.today()).map(|a| a.render(lang))
+    })
 }
 
 fn openapi() -> Response {
