@@ -159,12 +159,15 @@ async fn the_calculator_fits_a_375_px_phone_and_submits_without_script() {
     let rent = web.find(By::Id("s0_rent")).await.unwrap();
     rent.clear().await.unwrap();
     rent.send_keys("2000").await.unwrap();
+    let before = web.find(By::Id("result-title")).await.unwrap();
     web.find(By::Css("form.calculator button[type=submit]"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+    // The old page goes away when the new one loads (a bounded wait inside thirtyfour).
+    before.wait_until().stale().await.unwrap();
     let url = web.current_url().await.unwrap();
     assert!(url.as_str().contains("s0_rent=2000"), "{url}");
     let title = web.find(By::Id("result-title")).await.unwrap();

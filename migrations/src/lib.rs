@@ -1,0 +1,22 @@
+//! Fuhua's database migrations, for SQLite (the embedded default) and PostgreSQL.
+//!
+//! Append-only: a migration that has shipped is never edited; a change is a new file
+//! `mYYYYMMDD_HHMMSS_verb_noun.rs` with both `up` and `down`. Migrations describe
+//! tables with sea-query and never import entities, so they stay a frozen record of
+//! the schema's history. Money is integer fen (`*_fen`), JSON is stored as text,
+//! dates as `DATE`, times as timestamps with time zone (UTC).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_schema;
+
+/// Every migration, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_schema::Migration)]
+    }
+}
