@@ -1032,14 +1032,16 @@ impl MigrationTrait for Migration {
         ))
         .await?;
 
-        // SPEC §3 defaults, in force from the policy's date.
+        // SPEC §3 defaults, in force from the policy's date (2018-12-21).
+        let policy_date = sea_orm_migration::sea_orm::prelude::Date::from_ymd_opt(2018, 12, 21)
+            .ok_or_else(|| DbErr::Migration("the policy date is not a date".into()))?;
         for (key, value) in PARAMETER_DEFAULTS {
             let insert = Query::insert()
                 .into_table("parameter_versions")
                 .columns(["key", "effective_from", "value", "note", "created_at"])
                 .values_panic([
                     key.into(),
-                    "2018-12-21".into(),
+                    policy_date.into(),
                     value.into(),
                     "SPEC §3 default (青西新管办发〔2018〕146号)".into(),
                     Expr::current_timestamp(),

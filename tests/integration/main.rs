@@ -10,3 +10,4 @@ mod docs;
 mod helpers;
 mod openapi;
 mod pages;
+mod store_chain;

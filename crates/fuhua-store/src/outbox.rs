@@ -1,0 +1,210 @@
+//! The mail outbox (SPEC §6): a decision is committed together with its email row;
+//! senders claim due rows and deliver them, retrying with backoff. Several processes
+//! may send at once: on PostgreSQL rows are claimed with `FOR UPDATE SKIP LOCKED`, on
+//! SQLite inside an IMMEDIATE transaction; a claim is a lease, so a crashed sender's
+//! rows come back when the lease runs out. Nothing is ever lost: a row stays until it
+//! is sent or has failed `MAX_ATTEMPTS` times.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_orm::{ConnectionTrait, DbBackend};
+use serde_json::Value;
+
+use crate::error::StoreError;
+use crate::{Store, Write};
+
+/// After this many failed attempts a mail is marked `failed` for a person to look at.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// A mail to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to_address: String,
+    /// The template folder under `web/templates/email/`.
+    pub template: String,
+    pub lang: String,
+    pub context: Value,
+}
+
+/// A claimed mail, leased to one sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    pub mail: Mail,
+    pub attempts: i32,
+}
+
+/// Enqueues a mail in the same transaction as the change it reports.
+pub async fn enqueue(w: &Write, mail: &Mail) -> Result<i64, StoreError> {
+    let now = Utc::now();
+    let insert = Query::insert()
+        .into_table("mail_outbox")
+        .columns([
+            "to_address",
+            "template",
+            "lang",
+            "context",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ])
+        .values_panic([
+            mail.to_address.clone().into(),
+            mail.template.clone().into(),
+            mail.lang.clone().into(),
+            mail.context.to_string().into(),
+            "pending".into(),
+            0.into(),
+            now.into(),
+            now.into(),
+        ])
+        .returning_col("id")
+        .to_owned();
+    let row = w
+        .conn()
+        .query_one(&insert)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "mail_outbox",
+            id: "new".into(),
+        })?;
+    Ok(row.try_get("", "id")?)
+}
+
+/// Claims up to `limit` due mails for `worker` for `lease`.
+pub async fn claim(
+    store: &Store,
+    worker: &str,
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<Claimed>, StoreError> {
+    let tx = store.begin_write_tx().await?;
+    let backend = tx.get_database_backend();
+    let mut due = Query::select();
+    due.column("id")
+        .from("mail_outbox")
+        .and_where(Expr::col("state").eq("pending"))
+        .and_where(Expr::col("next_attempt_at").lte(now))
+        .and_where(
+            Expr::col("locked_until")
+                .is_null()
+                .or(Expr::col("locked_until").lt(now)),
+        )
+        .order_by("id", Order::Asc)
+        .limit(limit);
+    if backend == DbBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let ids: Vec<i64> = tx
+        .query_all(&due)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let update = Query::update()
+        .table("mail_outbox")
+        .value("locked_by", worker)
+        .value("locked_until", now + lease)
+        .value("attempts", Expr::col("attempts").add(1))
+        .and_where(Expr::col("id").is_in(ids.clone()))
+        .to_owned();
+    tx.execute(&update).await?;
+    let rows = Query::select()
+        .columns([
+            "id",
+            "to_address",
+            "template",
+            "lang",
+            "context",
+            "attempts",
+        ])
+        .from("mail_outbox")
+        .and_where(Expr::col("id").is_in(ids))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    let claimed = tx
+        .query_all(&rows)
+        .await?
+        .iter()
+        .map(|r| -> Result<Claimed, StoreError> {
+            let context: String = r.try_get("", "context")?;
+            Ok(Claimed {
+                id: r.try_get("", "id")?,
+                attempts: r.try_get("", "attempts")?,
+                mail: Mail {
+                    to_address: r.try_get("", "to_address")?,
+                    template: r.try_get("", "template")?,
+                    lang: r.try_get("", "lang")?,
+                    context: serde_json::from_str(&context)?,
+                },
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Marks a claimed mail as delivered (only by the worker holding the lease).
+pub async fn mark_sent(
+    store: &Store,
+    id: i64,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let update = Query::update()
+        .table("mail_outbox")
+        .value("state", "sent")
+        .value("sent_at", now)
+        .value("locked_until", Option::<DateTime<Utc>>::None)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("locked_by").eq(worker))
+        .and_where(Expr::col("state").eq("pending"))
+        .to_owned();
+    Ok(store.db().execute(&update).await?.rows_affected() == 1)
+}
+
+/// Records a failed delivery: retried later with exponential backoff, or `failed`
+/// after `MAX_ATTEMPTS`.
+pub async fn mark_failed(
+    store: &Store,
+    claimed: &Claimed,
+    worker: &str,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let give_up = claimed.attempts >= MAX_ATTEMPTS;
+    let backoff = Duration::seconds(30 * (1i64 << claimed.attempts.clamp(0, 10)));
+    let mut update = Query::update();
+    update
+        .table("mail_outbox")
+        .value("last_error", error.chars().take(500).collect::<String>())
+        .value("locked_until", Option::<DateTime<Utc>>::None)
+        .value("next_attempt_at", now + backoff)
+        .and_where(Expr::col("id").eq(claimed.id))
+        .and_where(Expr::col("locked_by").eq(worker))
+        .and_where(Expr::col("state").eq("pending"));
+    if give_up {
+        update.value("state", "failed");
+    }
+    Ok(store.db().execute(&update).await?.rows_affected() == 1)
+}
+
+/// How many mails wait, by state (for dashboards and tests).
+pub async fn count(store: &Store, state: &str) -> Result<i64, StoreError> {
+    let q = Query::select()
+        .expr_as(Expr::col("id").count(), "n")
+        .from("mail_outbox")
+        .and_where(Expr::col("state").eq(state))
+        .to_owned();
+    let row = store.db().query_one(&q).await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
+}
