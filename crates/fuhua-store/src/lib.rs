@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod outbox;
 pub mod password;
+pub mod repo;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
