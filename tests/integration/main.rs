@@ -11,3 +11,4 @@ mod helpers;
 mod openapi;
 mod pages;
 mod store_chain;
+mod store_records;

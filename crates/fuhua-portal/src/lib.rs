@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use fuhua_core::ParameterSet;
+use fuhua_service::System;
 use tokio::net::TcpListener;
 use warp::Filter;
 use warp::http::header::{HeaderMap, HeaderValue};
@@ -44,15 +45,36 @@ struct Inner {
     params: ParameterSet,
     templates: Templates,
     clock: Clock,
+    system: Option<System>,
 }
 
 impl AppState {
+    /// A portal without a database: the public calculator and API only.
     pub fn new(params: ParameterSet, clock: Clock) -> Result<AppState, TemplateError> {
         Ok(AppState(Arc::new(Inner {
             params,
             templates: Templates::load()?,
             clock,
+            system: None,
         })))
+    }
+
+    /// The full portal over the system of record; parameters come from it.
+    pub fn with_system(
+        params: ParameterSet,
+        clock: Clock,
+        system: System,
+    ) -> Result<AppState, TemplateError> {
+        Ok(AppState(Arc::new(Inner {
+            params,
+            templates: Templates::load()?,
+            clock,
+            system: Some(system),
+        })))
+    }
+
+    pub fn system(&self) -> Option<&System> {
+        self.0.system.as_ref()
     }
 
     pub fn params(&self) -> &ParameterSet {
@@ -91,8 +113,25 @@ fn security_headers() -> HeaderMap {
     headers
 }
 
-fn healthz() -> Response {
-    warp::reply::json(&serde_json::json!({"status": "ok"})).into_response()
+/// `GET /healthz`: 200 when the portal and its database answer, 503 otherwise.
+async fn healthz(state: AppState) -> Result<Response, Infallible> {
+    let Some(system) = state.system() else {
+        return Ok(warp::reply::json(&serde_json::json!({"status": "ok"})).into_response());
+    };
+    Ok(match system.health().await {
+        Ok(database) => {
+            warp::reply::json(&serde_json::json!({"status": "ok", "database": database}))
+                .into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "health check: the database does not answer");
+            warp::reply::with_status(
+                warp::reply::json(&serde_json::json!({"status": "unavailable"})),
+                warp::http::StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .into_response()
+        }
+    })
 }
 
 /// Every route of the portal. There is no catch-all `recover`: the API and the
@@ -100,7 +139,10 @@ fn healthz() -> Response {
 /// format (JSON under `/api`, an HTML page elsewhere) and nothing is left to warp's
 /// defaults.
 pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
-    let health = warp::get().and(warp::path!("healthz")).map(healthz);
+    let health = warp::get()
+        .and(warp::path!("healthz"))
+        .and(filters::with_state(state.clone()))
+        .and_then(healthz);
     health
         .or(api::routes(state.clone()))
         .unify()

@@ -20,6 +20,12 @@ pub enum StoreError {
     /// A row points to something that does not exist, or something still in use.
     #[error("a referenced record is missing or still in use ({0})")]
     Reference(String),
+    /// Input that breaks a rule of the record (named in the message).
+    #[error("{0}")]
+    Invalid(String),
+    /// Stored data that does not read back (a bug or tampering, never user input).
+    #[error("stored data: {0}")]
+    Corrupt(String),
     /// A case may not move this way (SPEC §4).
     #[error("{0}")]
     Transition(String),

@@ -145,6 +145,12 @@ impl Store {
         audit::verify(&self.db).await
     }
 
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
     /// Audit rows after `after_seq`, oldest first (at most `limit`).
     pub async fn audit_rows(
         &self,

@@ -12,14 +12,14 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Hashes a password with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(StoreError::Config(format!(
+        return Err(StoreError::Invalid(format!(
             "the password must have at least {MIN_PASSWORD_CHARS} characters"
         )));
     }
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Config(format!("cannot hash the password: {e}")))
+        .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
 }
 
 /// Checks a password against a stored hash; false for a wrong password or a

@@ -1,12 +1,16 @@
-//! `fuhua` — the one binary of the platform.
+//! `fuhua` — the one binary of the platform: serve, migrate, demo, user add, audit
+//! verify.
 
+use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use fuhua_core::ParameterSet;
 use fuhua_portal::{AppState, Clock};
+use fuhua_service::accounts::{self, UserRequest};
+use fuhua_service::demo::{self, LoadOutcome};
+use fuhua_service::{Actor, Settings, System};
 use tracing_subscriber::EnvFilter;
 
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
@@ -15,17 +19,54 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(name = "fuhua", version, about, long_about = None)]
 struct Cli {
+    #[command(flatten)]
+    data: DataArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DataArgs {
+    /// PostgreSQL URL for production (postgres://…); without it Fuhua uses the
+    /// embedded SQLite file fuhua.db in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "FUHUA_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// Directory for the embedded database and its key file; created when missing.
+    #[arg(long, global = true, env = "FUHUA_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// 32-byte key (base64) that encrypts resident IDs and phone numbers. Required
+    /// with PostgreSQL; the embedded default generates data.key in the data directory.
+    #[arg(long, global = true, env = "FUHUA_DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
+    /// Record changes made from the command line under this user (default: the
+    /// actor system:cli).
+    #[arg(long = "as", global = true, value_name = "USERNAME")]
+    as_user: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the web portal, the public calculator and the JSON API.
     ///
-    /// With no configuration it listens on 127.0.0.1:8080. The calculator at / and
-    /// the endpoints under /api/v1/calc need no login and write nothing.
+    /// With no configuration it listens on 127.0.0.1:8080 over the embedded
+    /// database in ./data, creating it and applying migrations at start.
     Serve(ServeArgs),
+    /// Apply the database migrations that are not applied yet.
+    Migrate(MigrateArgs),
+    /// Load the demo district (West Coast New Area) into an empty database and print
+    /// its accounts. Running it again changes nothing.
+    Demo,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -33,9 +74,52 @@ struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "FUHUA_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// Directory for the platform's data; created when missing.
-    #[arg(long, env = "FUHUA_DATA_DIR", default_value = "./data")]
-    data_dir: PathBuf,
+    /// On a fresh database, load the demo district first.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Args)]
+struct MigrateArgs {
+    /// Only list the applied migrations.
+    #[arg(long)]
+    status: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account (the first admin, say). The password is asked for at a
+    /// prompt, or read from the first line of standard input with --password-stdin.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+struct UserAddArgs {
+    /// Login name: 3–40 lowercase letters, digits, ".", "-" or "_".
+    #[arg(long)]
+    username: String,
+    /// The name people see.
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    email: Option<String>,
+    /// entrepreneur, operator, official, finance, evaluator or admin.
+    #[arg(long, default_value = "admin")]
+    role: String,
+    /// Officials and finance: a jurisdiction code (370211 for the district);
+    /// operators and evaluators: their organisation's credit code.
+    #[arg(long)]
+    scope: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and name the first broken link, if any. Exits 1
+    /// when the chain is broken.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -52,15 +136,12 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            tracing::error!(%error, "could not start the async runtime");
+            eprintln!("fuhua: could not start the async runtime: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command {
-        Command::Serve(args) => runtime.block_on(serve(args)),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
         Err(message) => {
             eprintln!("fuhua: {message}");
             ExitCode::FAILURE
@@ -68,14 +149,194 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> Result<(), String> {
-    std::fs::create_dir_all(&args.data_dir).map_err(|e| {
-        format!(
-            "cannot create the data directory {}: {e}",
-            args.data_dir.display()
-        )
-    })?;
-    let state = AppState::new(ParameterSet::defaults(), Clock::Shanghai)
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let settings = Settings {
+        database_url: cli.data.database_url.as_deref(),
+        data_dir: &cli.data.data_dir,
+        data_key: cli.data.data_key.as_deref(),
+    };
+    match cli.command {
+        Command::Serve(args) => serve(&settings, cli.data.as_user.as_deref(), args).await,
+        Command::Migrate(args) => migrate(&settings, args).await,
+        Command::Demo => {
+            let system = open(&settings, true).await?;
+            let actor = actor(&system, cli.data.as_user.as_deref()).await?;
+            load_demo(&system, &actor).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let system = open(&settings, true).await?;
+            let actor = actor(&system, cli.data.as_user.as_deref()).await?;
+            add_user(&system, &actor, args).await
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let system = open(&settings, false).await?;
+            let verification = system
+                .store()
+                .verify_audit()
+                .await
+                .map_err(|e| e.to_string())?;
+            match verification.broken {
+                None => {
+                    println_out(&format!(
+                        "audit chain intact: {} rows, head at seq {}",
+                        verification.rows, verification.head_seq
+                    ));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(broken) => {
+                    eprintln!(
+                        "fuhua: audit chain BROKEN after checking {} rows: {broken}",
+                        verification.rows
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+/// Prints a result line to standard output (the command's answer, not a log).
+#[allow(clippy::print_stdout)]
+fn println_out(line: &str) {
+    println!("{line}");
+}
+
+async fn open(settings: &Settings<'_>, migrate: bool) -> Result<System, String> {
+    System::open(settings, migrate)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The actor for command-line changes: the user named by --as (who must exist),
+/// or system:cli.
+async fn actor(system: &System, as_user: Option<&str>) -> Result<Actor, String> {
+    match as_user {
+        None => Ok(Actor::cli()),
+        Some(name) => {
+            if accounts::user_exists(system.store(), name)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Ok(Actor::user(name))
+            } else {
+                Err(format!("--as {name}: there is no such user"))
+            }
+        }
+    }
+}
+
+async fn migrate(settings: &Settings<'_>, args: MigrateArgs) -> Result<ExitCode, String> {
+    let system = open(settings, !args.status).await?;
+    let applied = system
+        .store()
+        .applied_migrations()
+        .await
+        .map_err(|e| e.to_string())?;
+    for name in &applied {
+        println_out(name);
+    }
+    println_out(&format!(
+        "{} migrations applied on {}",
+        applied.len(),
+        system.store().backend()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
+    let today = fuhua_core::dates::shanghai_today();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:24} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style);
+    }
+    let progress = |step: &str, done: u64, total: u64| {
+        bar.set_message(step.to_owned());
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = demo::load(system.store(), actor, today, &progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    match outcome {
+        LoadOutcome::AlreadyLoaded => {
+            println_out("the demo district is already loaded; nothing changed")
+        }
+        LoadOutcome::Loaded { counts } => {
+            println_out("loaded the demo district (西海岸新区):");
+            for (what, n) in counts {
+                println_out(&format!("  {what:<28} {n}"));
+            }
+        }
+    }
+    println_out("demo accounts (these exist only in demo databases):");
+    for account in demo::demo_accounts() {
+        println_out(&format!(
+            "  {:<16} {:<26} role {:<12} {}",
+            account.username,
+            account.password,
+            account.role.as_str(),
+            account.display_name
+        ));
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("no terminal to ask for the password; pipe it in with --password-stdin".into());
+    }
+    let first = rpassword::prompt_password("password: ").map_err(|e| e.to_string())?;
+    let again = rpassword::prompt_password("password again: ").map_err(|e| e.to_string())?;
+    if first != again {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+async fn add_user(system: &System, actor: &Actor, args: UserAddArgs) -> Result<ExitCode, String> {
+    let password = read_password(args.password_stdin)?;
+    let request = UserRequest {
+        username: args.username,
+        display_name: args.name,
+        email: args.email,
+        password,
+        role: args.role,
+        scope: args.scope,
+    };
+    let user = accounts::add_user(system.store(), actor, &request)
+        .await
+        .map_err(|e| e.to_string())?;
+    println_out(&format!(
+        "created user {} ({}) with role {}",
+        user.username, user.display_name, request.role
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(
+    settings: &Settings<'_>,
+    as_user: Option<&str>,
+    args: ServeArgs,
+) -> Result<ExitCode, String> {
+    let system = open(settings, true).await?;
+    if args.demo {
+        let actor = actor(&system, as_user).await?;
+        load_demo(&system, &actor).await?;
+    }
+    let params = system.parameters().await.map_err(|e| e.to_string())?;
+    let backend = system.store().backend();
+    let state = AppState::with_system(params, Clock::Shanghai, system)
         .map_err(|e| format!("cannot load the templates: {e}"))?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -86,10 +347,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             )
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%address, data_dir = %args.data_dir.display(), "Fuhua is serving on http://{address}/");
+    tracing::info!(%address, database = backend, "Fuhua is serving on http://{address}/");
     fuhua_portal::serve(listener, state, shutdown_signal()).await;
     tracing::info!("stopped");
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Completes on Ctrl-C or SIGTERM, so in-flight requests finish before exit.

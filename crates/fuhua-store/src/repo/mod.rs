@@ -3,7 +3,14 @@
 //! audit row in the same transaction; personal identifiers appear in audit rows only
 //! as their keyed hash. Money crosses this boundary as `Money` and is stored as fen.
 
+pub mod awards;
+pub mod carriers;
+pub mod cases;
+pub mod documents;
+pub mod evaluation;
 pub mod people;
+pub mod reference;
+pub mod tenants;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -32,7 +39,8 @@ where
     <A::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<A>,
 {
     let model = row.insert(w.conn()).await?;
-    w.audit_change("create", table, id_of(&model), None, Some(&audit)).await?;
+    w.audit_change("create", table, id_of(&model), None, Some(&audit))
+        .await?;
     Ok(model)
 }
 
@@ -45,9 +53,7 @@ pub(crate) async fn update_case(
     id: i64,
     read_version: i32,
     changes: Vec<(&'static str, SimpleExpr)>,
-    action: &str,
-    before: &Value,
-    after: &Value,
+    audit: AuditImages<'_>,
 ) -> Result<(), StoreError> {
     let mut update = Query::update();
     update.table(table);
@@ -63,8 +69,23 @@ pub(crate) async fn update_case(
     if result.rows_affected() != 1 {
         return Err(StoreError::Conflict { entity: table, id });
     }
-    w.audit_change(action, table, id, Some(before), Some(after)).await?;
+    w.audit_change(
+        audit.action,
+        table,
+        id,
+        Some(audit.before),
+        Some(audit.after),
+    )
+    .await?;
     Ok(())
+}
+
+/// What an update's audit row says: the action and the before and after images.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuditImages<'a> {
+    pub action: &'a str,
+    pub before: &'a Value,
+    pub after: &'a Value,
 }
 
 /// How many rows a table holds (for `fuhua demo` and dashboards).
@@ -74,12 +95,18 @@ pub async fn count(store: &Store, table: &str) -> Result<i64, StoreError> {
         .from(sea_orm::sea_query::Alias::new(table))
         .to_owned();
     let row = store.db().query_one(&query).await?;
-    Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// Parses a stored vocabulary value, naming the column when it is not one.
-pub(crate) fn parse_code<T: std::str::FromStr>(column: &'static str, value: &str) -> Result<T, StoreError> {
+pub(crate) fn parse_code<T: std::str::FromStr>(
+    column: &'static str,
+    value: &str,
+) -> Result<T, StoreError> {
     value
         .parse()
-        .map_err(|_| StoreError::Config(format!("stored {column} “{value}” is not a known value")))
+        .map_err(|_| StoreError::Corrupt(format!("{column} “{value}” is not a known value")))
 }

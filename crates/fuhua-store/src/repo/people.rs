@@ -2,8 +2,8 @@
 //! numbers are stored sealed with their keyed hash; audit rows carry the hash only.
 
 use chrono::{Datelike, NaiveDate};
-use fuhua_core::vocab::FounderGroup;
 use fuhua_core::ResidentId;
+use fuhua_core::vocab::FounderGroup;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
@@ -55,7 +55,10 @@ fn person_of(m: person::Model) -> Result<Person, StoreError> {
 
 /// Digits only, so that "138 0000 0000" and "13800000000" are the same phone.
 pub fn normalise_phone(phone: &str) -> String {
-    fuhua_core::ids::normalise(phone).chars().filter(char::is_ascii_digit).collect()
+    fuhua_core::ids::normalise(phone)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect()
 }
 
 /// Records a person. A resident ID already on record is refused as a duplicate.
@@ -63,7 +66,11 @@ pub async fn add_person(w: &Write, new: &NewPerson) -> Result<Person, StoreError
     let crypto = w.crypto();
     let id = new.resident_id.as_str();
     let resident_id_hash = crypto.keyed_hash(RESIDENT_ID, id);
-    let phone = new.phone.as_deref().map(normalise_phone).filter(|p| !p.is_empty());
+    let phone = new
+        .phone
+        .as_deref()
+        .map(normalise_phone)
+        .filter(|p| !p.is_empty());
     let phone_hash = phone.as_deref().map(|p| crypto.keyed_hash(PHONE, p));
     let at = now();
     let row = person::ActiveModel {
@@ -93,7 +100,10 @@ pub async fn add_person(w: &Write, new: &NewPerson) -> Result<Person, StoreError
 }
 
 /// Finds a person by resident ID (through its keyed hash).
-pub async fn find_person_by_resident_id(store: &Store, resident_id: &ResidentId) -> Result<Option<Person>, StoreError> {
+pub async fn find_person_by_resident_id(
+    store: &Store,
+    resident_id: &ResidentId,
+) -> Result<Option<Person>, StoreError> {
     let hash = store.crypto().keyed_hash(RESIDENT_ID, resident_id.as_str());
     person::Entity::find()
         .filter(person::Column::ResidentIdHash.eq(hash))
@@ -104,7 +114,11 @@ pub async fn find_person_by_resident_id(store: &Store, resident_id: &ResidentId)
 }
 
 pub async fn find_person(store: &Store, id: i64) -> Result<Option<Person>, StoreError> {
-    person::Entity::find_by_id(id).one(store.db()).await?.map(person_of).transpose()
+    person::Entity::find_by_id(id)
+        .one(store.db())
+        .await?
+        .map(person_of)
+        .transpose()
 }
 
 /// The full resident ID, for the person themself and the deciding official only
@@ -138,7 +152,14 @@ pub async fn reveal_phone(store: &Store, person_id: i64) -> Result<Option<String
 }
 
 /// The roles of SPEC §1.
-pub const ROLES: [&str; 6] = ["entrepreneur", "operator", "official", "finance", "evaluator", "admin"];
+pub const ROLES: [&str; 6] = [
+    "entrepreneur",
+    "operator",
+    "official",
+    "finance",
+    "evaluator",
+    "admin",
+];
 
 /// A role with its scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +216,7 @@ pub fn check_username(username: &str) -> Result<(), StoreError> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Config(
+        Err(StoreError::Invalid(
             "a username has 3–40 characters: lowercase letters, digits, “.”, “-” or “_”".into(),
         ))
     }
@@ -206,7 +227,7 @@ pub async fn add_user(w: &Write, new: &NewUser) -> Result<User, StoreError> {
     check_username(&new.username)?;
     for grant in &new.roles {
         if !ROLES.contains(&grant.role.as_str()) {
-            return Err(StoreError::Config(format!(
+            return Err(StoreError::Invalid(format!(
                 "unknown role “{}”; roles are {}",
                 grant.role,
                 ROLES.join(", ")
@@ -266,7 +287,10 @@ pub async fn add_user(w: &Write, new: &NewUser) -> Result<User, StoreError> {
 }
 
 /// An account by username, with its password hash (for login).
-pub async fn find_user_for_login(store: &Store, username: &str) -> Result<Option<(User, String)>, StoreError> {
+pub async fn find_user_for_login(
+    store: &Store,
+    username: &str,
+) -> Result<Option<(User, String)>, StoreError> {
     let Some(model) = user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(store.db())
@@ -303,5 +327,7 @@ pub async fn find_user_for_login(store: &Store, username: &str) -> Result<Option
 }
 
 pub async fn find_user(store: &Store, username: &str) -> Result<Option<User>, StoreError> {
-    Ok(find_user_for_login(store, username).await?.map(|(user, _)| user))
+    Ok(find_user_for_login(store, username)
+        .await?
+        .map(|(user, _)| user))
 }

@@ -1,0 +1,100 @@
+//! Accounts: `fuhua user add` and the users of the demo district.
+
+use fuhua_store::repo::people::{self, NewUser, RoleGrant, User};
+use fuhua_store::repo::reference;
+use fuhua_store::{Actor, Store, StoreError, password};
+
+/// What `fuhua user add` asks for.
+#[derive(Debug, Clone)]
+pub struct UserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub password: String,
+    pub role: String,
+    /// A jurisdiction code (officials, finance, admin) or an organisation's credit
+    /// code (operators, evaluators); the district when omitted for officials.
+    pub scope: Option<String>,
+}
+
+/// Creates a user with one role, resolving its scope, in one audited change.
+pub async fn add_user(
+    store: &Store,
+    actor: &Actor,
+    request: &UserRequest,
+) -> Result<User, StoreError> {
+    people::check_username(&request.username)?;
+    if !people::ROLES.contains(&request.role.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "unknown role “{}”; roles are {}",
+            request.role,
+            people::ROLES.join(", ")
+        )));
+    }
+    if people::find_user(store, &request.username).await?.is_some() {
+        return Err(StoreError::Duplicate {
+            constraint: format!("username {} is taken", request.username),
+        });
+    }
+    let password_hash = password::hash_password(&request.password)?;
+    let mut grant = RoleGrant {
+        role: request.role.clone(),
+        jurisdiction_id: None,
+        organisation_id: None,
+    };
+    let mut organisation_id = None;
+    match (request.role.as_str(), request.scope.as_deref()) {
+        ("operator" | "evaluator", Some(code)) => {
+            let credit = fuhua_core::CreditCode::parse(code).map_err(|e| {
+                StoreError::Invalid(format!("scope {code}: not a credit code ({e})"))
+            })?;
+            let org = reference::find_organisation_by_credit_code(store, &credit)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("no organisation with credit code {code}"))
+                })?;
+            grant.organisation_id = Some(org.id);
+            organisation_id = Some(org.id);
+        }
+        ("operator" | "evaluator", None) => {
+            return Err(StoreError::Invalid(format!(
+                "a {} needs --scope with the credit code of their organisation",
+                request.role
+            )));
+        }
+        (_, Some(code)) => {
+            let jurisdiction = reference::find_jurisdiction_by_code(store, code)
+                .await?
+                .ok_or_else(|| StoreError::Invalid(format!("no jurisdiction with code {code}")))?;
+            grant.jurisdiction_id = Some(jurisdiction.id);
+        }
+        ("official" | "finance", None) => {
+            return Err(StoreError::Invalid(format!(
+                "a {} needs --scope with a jurisdiction code (the district's or a street/town's)",
+                request.role
+            )));
+        }
+        (_, None) => {}
+    }
+    let w = store.write(actor).await?;
+    let user = people::add_user(
+        &w,
+        &NewUser {
+            username: request.username.clone(),
+            display_name: request.display_name.clone(),
+            email: request.email.clone(),
+            password_hash,
+            person_id: None,
+            organisation_id,
+            roles: vec![grant],
+        },
+    )
+    .await?;
+    w.commit().await?;
+    Ok(user)
+}
+
+/// Whether an account with this username exists.
+pub async fn user_exists(store: &Store, username: &str) -> Result<bool, StoreError> {
+    Ok(people::find_user(store, username).await?.is_some())
+}
