@@ -16,6 +16,7 @@ mod awards;
 mod carriers;
 mod evaluation;
 mod ids;
+mod load;
 mod model;
 mod names;
 mod places;
@@ -32,6 +33,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 pub use accounts::{DemoAccount, Role, Scope, demo_accounts};
+pub use load::{LoadOutcome, load};
 pub use model::{
     Appropriation, AwardCase, AwardSubject, DemoAccreditation, DemoCarrier, DemoDistrict, DemoStay,
     Entity, EntityKind, EvaluationEntry, EvaluationRound, Founder, FundSource, Gender,

@@ -326,6 +326,21 @@ pub async fn find_user_for_login(
     )))
 }
 
+/// Every account with its roles, by username.
+pub async fn list_users(store: &Store) -> Result<Vec<User>, StoreError> {
+    let models = user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(store.db())
+        .await?;
+    let mut users = Vec::with_capacity(models.len());
+    for model in models {
+        if let Some(user) = find_user(store, &model.username).await? {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
 pub async fn find_user(store: &Store, username: &str) -> Result<Option<User>, StoreError> {
     Ok(find_user_for_login(store, username)
         .await?

@@ -1,0 +1,293 @@
+//! The `fuhua` binary as an operator uses it. These tests run the built binary
+//! (`CARGO_BIN_EXE_fuhua`), each in its own temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fuhua");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fuhua-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `fuhua` in `dir` with a clean environment (no FUHUA_* from the caller).
+fn fuhua(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).args(args).env("FUHUA_LOG", "warn");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("FUHUA_") && key != "FUHUA_LOG" {
+            command.env_remove(key);
+        }
+    }
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_names_every_command() {
+    let dir = temp_dir("help");
+    let out = fuhua(&dir, &["--help"], None);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in ["serve", "migrate", "demo", "user", "audit"] {
+        assert!(help.contains(command), "{help}");
+    }
+    let serve = text(&fuhua(&dir, &["serve", "--help"], None).stdout);
+    assert!(
+        serve.contains("127.0.0.1:8080")
+            && serve.contains("FUHUA_BIND")
+            && serve.contains("--demo"),
+        "{serve}"
+    );
+    let unknown = fuhua(&dir, &["frobnicate"], None);
+    assert_eq!(unknown.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_and_its_private_key() {
+    let dir = temp_dir("migrate");
+    let out = fuhua(&dir, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("m20261127_000001_create_schema"));
+    assert!(dir.join("data/fuhua.db").exists());
+    let key = dir.join("data/data.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let status = fuhua(&dir, &["migrate", "--status"], None);
+    assert!(text(&status.stdout).contains("1 migrations applied on sqlite"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn postgres_without_a_data_key_is_a_clear_startup_error() {
+    let dir = temp_dir("pgkey");
+    let out = fuhua(
+        &dir,
+        &[
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/none",
+            "migrate",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("FUHUA_DATA_KEY is required when running on PostgreSQL"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_first_admin_is_added_with_a_password_from_stdin_and_recorded_in_the_audit_chain() {
+    let dir = temp_dir("useradd");
+    let out = fuhua(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--name",
+            "系统管理员",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created user admin"));
+    // The same name twice, a short password and an unknown role are refused.
+    let again = fuhua(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--name",
+            "x",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("admin"),
+        "{}",
+        text(&again.stderr)
+    );
+    let short = fuhua(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "second",
+            "--name",
+            "x",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(
+        text(&short.stderr).contains("at least 10 characters"),
+        "{}",
+        text(&short.stderr)
+    );
+    let role = fuhua(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "third",
+            "--name",
+            "x",
+            "--role",
+            "king",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(
+        text(&role.stderr).contains("unknown role"),
+        "{}",
+        text(&role.stderr)
+    );
+    // Work done --as a user that does not exist is refused.
+    let ghost = fuhua(&dir, &["--as", "ghost", "demo"], None);
+    assert!(
+        text(&ghost.stderr).contains("--as ghost: there is no such user"),
+        "{}",
+        text(&ghost.stderr)
+    );
+    // The account's creation is in the audit chain, which verifies.
+    let verify = fuhua(&dir, &["audit", "verify"], None);
+    assert!(verify.status.success());
+    assert!(
+        text(&verify.stdout).contains("audit chain intact: 2 rows"),
+        "{}",
+        text(&verify.stdout)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn without_a_terminal_the_password_must_come_from_stdin() {
+    let dir = temp_dir("notty");
+    let out = fuhua(
+        &dir,
+        &["user", "add", "--username", "admin", "--name", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--password-stdin"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A running `fuhua serve`, killed on drop.
+struct Server {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `fuhua serve` on a free port and waits for its "serving" log line
+/// (bounded: 120 s, the demo load included).
+fn serve(dir: &Path, extra: &[&str]) -> Server {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .arg("serve")
+        .args(extra)
+        .env("FUHUA_BIND", "127.0.0.1:0")
+        .env("FUHUA_LOG", "info")
+        .env_remove("FUHUA_DATABASE_URL")
+        .env_remove("FUHUA_DATA_DIR")
+        .env_remove("FUHUA_DATA_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("serving on http://") {
+                let rest = &line[at + "serving on http://".len()..];
+                let address: String = rest.chars().take_while(|c| *c != '/').collect();
+                let _ = tx.send(address);
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let address = rx
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .expect("fuhua serve did not start");
+    Server { child, address }
+}
+
+#[tokio::test]
+async fn serve_with_no_configuration_creates_the_database_and_answers() {
+    let dir = temp_dir("serve");
+    let server = serve(&dir, &[]);
+    assert!(dir.join("data/fuhua.db").exists());
+    let health: serde_json::Value = reqwest::get(format!("http://{}/healthz", server.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], "sqlite");
+    let page = reqwest::get(format!("http://{}/", server.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("租金减免测算"));
+    drop(server);
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,126 @@
+//! The demo district on every database: loaded once, idempotent, and with no
+//! personal identifier in clear anywhere in the database file.
+
+use std::collections::HashSet;
+
+use fuhua_core::ResidentId;
+use fuhua_service::demo::{self, LoadOutcome};
+use fuhua_store::repo::awards;
+use fuhua_store::testing::TestDb;
+use fuhua_store::{Actor, StoreError};
+
+use crate::helpers::today;
+
+fn quiet(_: &str, _: u64, _: u64) {}
+
+#[tokio::test]
+async fn the_demo_loads_once_and_a_second_run_changes_nothing() {
+    for db in TestDb::every().await.unwrap() {
+        let first = demo::load(&db.store, &Actor::cli(), today(), &quiet)
+            .await
+            .unwrap();
+        let LoadOutcome::Loaded { counts } = first else {
+            panic!("the first load must load");
+        };
+        let count = |table: &str| {
+            counts
+                .iter()
+                .find(|(t, _)| *t == table)
+                .map(|(_, n)| *n)
+                .unwrap()
+        };
+        assert_eq!(count("entities"), 300);
+        assert!(count("carriers") >= 12);
+        let head = db.store.verify_audit().await.unwrap();
+        assert!(head.is_intact(), "{:?}", head.broken);
+        assert_eq!(head.rows as i64, count("audit_log"));
+        let again = demo::load(&db.store, &Actor::cli(), today(), &quiet)
+            .await
+            .unwrap();
+        assert!(matches!(again, LoadOutcome::AlreadyLoaded));
+        assert_eq!(
+            db.store.verify_audit().await.unwrap().head_seq,
+            head.head_seq,
+            "nothing was written"
+        );
+        // A paid ladder step is on record, and paying it again is refused.
+        let payments = awards::list_payments(&db.store).await.unwrap();
+        assert!(!payments.is_empty(), "{}", db.store.backend());
+        db.drop_db().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_demo_never_loads_into_a_database_with_other_data() {
+    for db in TestDb::every().await.unwrap() {
+        db.raw("INSERT INTO jurisdictions (code, name, kind, created_at) VALUES ('370202', '市南区', 'district', CURRENT_TIMESTAMP)")
+            .await
+            .unwrap();
+        let refused = demo::load(&db.store, &Actor::cli(), today(), &quiet).await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+        assert_eq!(db.store.verify_audit().await.unwrap().head_seq, 0);
+        db.drop_db().await.unwrap();
+    }
+}
+
+/// Every 18-character run in `bytes` that is a valid resident ID.
+fn resident_ids_in(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let allowed = |b: u8| b.is_ascii_digit() || b == b'X' || b == b'x';
+    let mut i = 0;
+    while i + 18 <= bytes.len() {
+        let window = &bytes[i..i + 18];
+        if window.iter().all(|b| allowed(*b)) {
+            let text = String::from_utf8_lossy(window).into_owned();
+            if ResidentId::parse_as_of(&text, today()).is_ok() {
+                found.push(text);
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+#[tokio::test]
+async fn after_loading_the_demo_no_resident_id_or_phone_is_in_the_database_file_in_clear() {
+    let db = TestDb::sqlite().await.unwrap();
+    demo::load(&db.store, &Actor::cli(), today(), &quiet)
+        .await
+        .unwrap();
+    let plan = demo::plan(today());
+    let path = db.sqlite_path().unwrap().to_owned();
+    let store = db.store.clone();
+    // Read the file and its write-ahead log as they are on disk, without closing.
+    let mut bytes = std::fs::read(&path).unwrap();
+    if let Ok(wal) = std::fs::read(format!("{}-wal", path.display())) {
+        bytes.extend(wal);
+    }
+    assert!(bytes.len() > 100_000, "the demo is in the file");
+    assert_eq!(resident_ids_in(&bytes), Vec::<String>::new());
+    let haystack = String::from_utf8_lossy(&bytes);
+    let mut phones = HashSet::new();
+    for entity in &plan.entities {
+        let founder = &entity.founder;
+        assert!(
+            !haystack.contains(&founder.resident_id),
+            "a resident ID is in clear"
+        );
+        phones.insert(founder.phone.clone());
+    }
+    for phone in &phones {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        assert!(!haystack.contains(&digits), "a phone number is in clear");
+    }
+    // The data is all there, sealed: a founder can still be found by resident ID.
+    let first = &plan.entities[0].founder;
+    let id = ResidentId::parse_as_of(&first.resident_id, today()).unwrap();
+    let person = fuhua_store::repo::people::find_person_by_resident_id(&store, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.resident_id_masked, id.masked());
+    db.drop_db().await.unwrap();
+}
