@@ -271,7 +271,9 @@ async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
             }
         }
     }
-    println_out("demo accounts (these exist only in demo databases; an administrator created before the demo keeps its own password):");
+    println_out(
+        "demo accounts (these exist only in demo databases; an administrator created before the demo keeps its own password):",
+    );
     for account in demo::demo_accounts() {
         println_out(&format!(
             "  {:<16} {:<26} role {:<12} {}",
