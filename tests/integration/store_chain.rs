@@ -370,7 +370,10 @@ async fn the_embedded_database_runs_in_wal_mode_with_foreign_keys_on() {
         .raw("INSERT INTO carriers (name, kind, founding, operation, jurisdiction_id, address, floor_area_centi, workstations, waives_rent, created_at, updated_at, version)
               VALUES ('x', 'maker_space', 'social', 'self_operated', 999, 'x', 0, 0, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)")
         .await;
-    assert!(matches!(orphan, Err(StoreError::Reference(_))), "{orphan:?}");
+    assert!(
+        matches!(orphan, Err(StoreError::Reference(_))),
+        "{orphan:?}"
+    );
     // Writes go to the write-ahead log next to the file.
     audited_change(&db.store, 1).await.unwrap();
     let path = db.sqlite_path().unwrap().to_owned();

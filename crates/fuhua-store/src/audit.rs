@@ -17,6 +17,20 @@ use crate::error::StoreError;
 /// The hash the chain starts from (seq 0).
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The columns of an audit row, in hashing order.
+const COLUMNS: [&str; 10] = [
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+];
+
 /// Rows read per page when verifying.
 const PAGE: u64 = 1000;
 
@@ -104,18 +118,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     entry.hash = entry.compute_hash();
     let insert = Query::insert()
         .into_table("audit_log")
-        .columns([
-            "seq",
-            "at",
-            "actor",
-            "action",
-            "entity",
-            "entity_id",
-            "before",
-            "after",
-            "prev_hash",
-            "hash",
-        ])
+        .columns(COLUMNS)
         .values_panic([
             entry.seq.into(),
             entry.at.clone().into(),
@@ -194,18 +197,7 @@ pub async fn page<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<AuditRow>, StoreError> {
     let query = Query::select()
-        .columns([
-            "seq",
-            "at",
-            "actor",
-            "action",
-            "entity",
-            "entity_id",
-            "before",
-            "after",
-            "prev_hash",
-            "hash",
-        ])
+        .columns(COLUMNS)
         .from("audit_log")
         .and_where(Expr::col("seq").gt(after_seq))
         .order_by("seq", sea_orm::sea_query::Order::Asc)

@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::{Value, json};
 
 use super::reference::{required, seal_phone};
-use super::{insert, now, parse_code, people};
+use super::{by_id, insert, now, parse_code, people};
 use crate::entities::{
     accreditation_application, accreditation_record, carrier, operator_contract,
 };
@@ -152,11 +152,7 @@ pub async fn add_carrier(w: &Write, new: &NewCarrier) -> Result<Carrier, StoreEr
 
 /// Finds a carrier by id.
 pub async fn find_carrier(store: &Store, id: i64) -> Result<Option<Carrier>, StoreError> {
-    carrier::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(carrier_of)
-        .transpose()
+    by_id::<carrier::Entity, _>(store, id, carrier_of).await
 }
 
 /// Finds a carrier by its exact name (names are not unique: the oldest one wins).
@@ -416,11 +412,7 @@ pub async fn find_accreditation_record(
     store: &Store,
     id: i64,
 ) -> Result<Option<AccreditationRecord>, StoreError> {
-    accreditation_record::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(record_of)
-        .transpose()
+    by_id::<accreditation_record::Entity, _>(store, id, record_of).await
 }
 
 /// The accreditation history of a carrier, by `valid_from` (then id).
@@ -566,11 +558,7 @@ pub async fn find_accreditation_application(
     store: &Store,
     id: i64,
 ) -> Result<Option<AccreditationApplication>, StoreError> {
-    accreditation_application::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(application_of)
-        .transpose()
+    by_id::<accreditation_application::Entity, _>(store, id, application_of).await
 }
 
 /// The accreditation applications of a carrier, oldest first.

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
-use super::{insert, now, parse_code};
+use super::{by_id, insert, now, parse_code};
 use crate::entities::{
     evaluation_assignment, evaluation_result, evaluation_round, evaluation_scheme,
     evaluation_self_report, evaluation_verification,
@@ -102,11 +102,7 @@ pub async fn find_scheme(
 
 /// A scheme by id (the one a round uses).
 pub async fn find_scheme_by_id(store: &Store, id: i64) -> Result<Option<Scheme>, StoreError> {
-    evaluation_scheme::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(scheme_of)
-        .transpose()
+    by_id::<evaluation_scheme::Entity, _>(store, id, scheme_of).await
 }
 
 /// The highest version of a scheme.

@@ -88,6 +88,23 @@ pub(crate) struct AuditImages<'a> {
     pub after: &'a Value,
 }
 
+/// One row by id, converted to its record.
+pub(crate) async fn by_id<E, T>(
+    store: &Store,
+    id: i64,
+    convert: impl Fn(E::Model) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(store.db())
+        .await?
+        .map(convert)
+        .transpose()
+}
+
 /// How many rows a table holds (for `fuhua demo` and dashboards).
 pub async fn count(store: &Store, table: &str) -> Result<i64, StoreError> {
     let query = Query::select()

@@ -7,7 +7,7 @@ use fuhua_core::vocab::FounderGroup;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::{insert, now, parse_code};
+use super::{by_id, insert, now, parse_code};
 use crate::entities::{person, user, user_role};
 use crate::error::StoreError;
 use crate::{Store, Write};
@@ -114,11 +114,7 @@ pub async fn find_person_by_resident_id(
 }
 
 pub async fn find_person(store: &Store, id: i64) -> Result<Option<Person>, StoreError> {
-    person::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(person_of)
-        .transpose()
+    by_id::<person::Entity, _>(store, id, person_of).await
 }
 
 /// The full resident ID, for the person themself and the deciding official only

@@ -9,7 +9,7 @@ use fuhua_core::{CreditCode, Money, ParameterSet};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::{insert, now, parse_code, people};
+use super::{by_id, insert, now, parse_code, people};
 use crate::crypto::Crypto;
 use crate::entities::{appropriation, fund_source, jurisdiction, organisation, parameter_version};
 use crate::error::StoreError;
@@ -129,11 +129,7 @@ pub async fn find_jurisdiction_by_code(
 
 /// Finds a jurisdiction by id.
 pub async fn find_jurisdiction(store: &Store, id: i64) -> Result<Option<Jurisdiction>, StoreError> {
-    jurisdiction::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(jurisdiction_of)
-        .transpose()
+    by_id::<jurisdiction::Entity, _>(store, id, jurisdiction_of).await
 }
 
 /// Every jurisdiction, ordered by code.
@@ -233,11 +229,7 @@ pub async fn find_organisation_by_credit_code(
 
 /// Finds an organisation by id.
 pub async fn find_organisation(store: &Store, id: i64) -> Result<Option<Organisation>, StoreError> {
-    organisation::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(organisation_of)
-        .transpose()
+    by_id::<organisation::Entity, _>(store, id, organisation_of).await
 }
 
 /// Organisations of one kind (or all), ordered by name.
@@ -373,11 +365,7 @@ pub async fn find_fund_source_by_key(
 
 /// Finds a fund source by id.
 pub async fn find_fund_source(store: &Store, id: i64) -> Result<Option<FundSource>, StoreError> {
-    fund_source::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(fund_source_of)
-        .transpose()
+    by_id::<fund_source::Entity, _>(store, id, fund_source_of).await
 }
 
 /// Every fund source, ordered by key.
