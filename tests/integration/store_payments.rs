@@ -4,21 +4,15 @@ use chrono::NaiveDate;
 use fuhua_core::vocab::Level;
 use fuhua_core::{Money, Trace};
 use fuhua_store::repo::awards::{self, NewAwardCase, NewAwardStep, NewPayment};
-use fuhua_store::testing::TestDb;
+use fuhua_store::testing::{TestDb, seed_carriers};
 use fuhua_store::{Actor, StoreError};
 
 #[tokio::test]
 async fn fifty_concurrent_payments_of_one_step_over_two_pools_store_exactly_one() {
     for db in TestDb::every().await.unwrap() {
-        db.raw("INSERT INTO jurisdictions (code, name, kind, created_at) VALUES ('370211', '黄岛区', 'district', CURRENT_TIMESTAMP)")
+        seed_carriers(&db.store, &["西海岸新区大学生创业孵化基地"])
             .await
             .unwrap();
-        db.raw(
-            "INSERT INTO carriers (name, kind, founding, operation, jurisdiction_id, address, floor_area_centi, workstations, waives_rent, created_at, updated_at, version)
-             VALUES ('西海岸新区大学生创业孵化基地', 'incubation_base', 'gov_invested', 'self_operated', 1, '长江中路', 500000, 80, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
-        )
-        .await
-        .unwrap();
         let step_key = awards::ladder_step_key(1, Level::Municipal);
         let w = db.store.write(&Actor::cli()).await.unwrap();
         let case = awards::add_award_case(

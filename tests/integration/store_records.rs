@@ -7,7 +7,7 @@ use fuhua_core::{CreditCode, Money, ResidentId};
 use fuhua_store::repo::cases::{self, CaseTable};
 use fuhua_store::repo::people::{self, NewPerson};
 use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewLedgerRow, NewStay};
-use fuhua_store::testing::TestDb;
+use fuhua_store::testing::{TestDb, seed_carriers};
 use fuhua_store::{Actor, Store, StoreError};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -24,19 +24,12 @@ fn credit(first17: &str) -> CreditCode {
     CreditCode::parse(&format!("{first17}{check}")).unwrap()
 }
 
-/// A carrier row with its jurisdiction, inserted directly (the carrier repository
-/// has its own tests).
+/// A carrier and its jurisdiction (the carrier repository has its own tests).
 async fn carrier(db: &TestDb) -> i64 {
-    db.raw("INSERT INTO jurisdictions (code, name, kind, created_at) VALUES ('370211', '黄岛区', 'district', CURRENT_TIMESTAMP)")
+    seed_carriers(&db.store, &["西海岸新区大学生创业孵化基地"])
         .await
-        .unwrap();
-    db.raw(
-        "INSERT INTO carriers (name, kind, founding, operation, jurisdiction_id, address, floor_area_centi, workstations, waives_rent, created_at, updated_at, version)
-         VALUES ('西海岸新区大学生创业孵化基地', 'incubation_base', 'gov_invested', 'self_operated', 1, '长江中路', 500000, 80, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
-    )
-    .await
-    .unwrap();
-    1
+        .unwrap()
+        .carrier_ids[0]
 }
 
 async fn entity(store: &Store, n: u32) -> i64 {

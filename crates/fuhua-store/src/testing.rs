@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::Rng as _;
-use sea_orm::{ConnectionTrait, Database as SeaDatabase};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database as SeaDatabase};
 
 use crate::config::{DataKeySource, Database, StoreConfig};
 use crate::crypto::DataKey;
+use crate::entities::{carrier, jurisdiction};
 use crate::{Store, StoreError};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -138,6 +139,64 @@ impl TestDb {
             }
         }
         Ok(())
+    }
+}
+
+/// What [`TestDb::seed_carriers`] created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seed {
+    /// A street/town (长江路街道, code 370211001).
+    pub jurisdiction_id: i64,
+    /// Government-invested, self-operated incubation bases, in the order named.
+    pub carrier_ids: Vec<i64>,
+}
+
+/// Rows most tests stand on: a street/town and one carrier per name, inserted
+/// directly — without audit rows, so a test's audit counts are its own.
+pub async fn seed_carriers(store: &Store, names: &[&str]) -> Result<Seed, StoreError> {
+    {
+        let at = crate::repo::now();
+        let db = store.db();
+        let town = jurisdiction::ActiveModel {
+            code: Set("370211001".to_owned()),
+            name: Set("长江路街道".to_owned()),
+            kind: Set("street_town".to_owned()),
+            parent_id: Set(None),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let mut carrier_ids = Vec::with_capacity(names.len());
+        for name in names {
+            let row = carrier::ActiveModel {
+                name: Set((*name).to_owned()),
+                kind: Set("incubation_base".to_owned()),
+                founding: Set("gov_invested".to_owned()),
+                operation: Set("self_operated".to_owned()),
+                jurisdiction_id: Set(town.id),
+                address: Set("长江中路1号".to_owned()),
+                floor_area_centi: Set(500_000),
+                workstations: Set(80),
+                operator_org_id: Set(None),
+                waives_rent: Set(true),
+                base_operating_subsidy_fen: Set(None),
+                contact_name: Set(None),
+                contact_phone_enc: Set(None),
+                contact_phone_hash: Set(None),
+                created_at: Set(at),
+                updated_at: Set(at),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            carrier_ids.push(row.id);
+        }
+        Ok(Seed {
+            jurisdiction_id: town.id,
+            carrier_ids,
+        })
     }
 }
 

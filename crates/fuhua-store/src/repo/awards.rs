@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{insert, now, parse_code};
+use super::{every, insert, now, parse_code};
 use crate::entities::{appropriation, award_case, award_payment, award_step, budget_reservation};
 use crate::error::StoreError;
 use crate::{Store, Write};
@@ -548,14 +548,14 @@ pub async fn list_reservations(
     store: &Store,
     appropriation_id: i64,
 ) -> Result<Vec<Reservation>, StoreError> {
-    Ok(budget_reservation::Entity::find()
-        .filter(budget_reservation::Column::AppropriationId.eq(appropriation_id))
-        .order_by_asc(budget_reservation::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(reservation_of)
-        .collect())
+    every(
+        store,
+        budget_reservation::Entity::find()
+            .filter(budget_reservation::Column::AppropriationId.eq(appropriation_id))
+            .order_by_asc(budget_reservation::Column::Id),
+        |m| Ok(reservation_of(m)),
+    )
+    .await
 }
 
 /// The reservations made for an award case, oldest first (released ones included).
@@ -563,14 +563,14 @@ pub async fn reservations_for_award_case(
     store: &Store,
     award_case_id: i64,
 ) -> Result<Vec<Reservation>, StoreError> {
-    Ok(budget_reservation::Entity::find()
-        .filter(budget_reservation::Column::AwardCaseId.eq(award_case_id))
-        .order_by_asc(budget_reservation::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(reservation_of)
-        .collect())
+    every(
+        store,
+        budget_reservation::Entity::find()
+            .filter(budget_reservation::Column::AwardCaseId.eq(award_case_id))
+            .order_by_asc(budget_reservation::Column::Id),
+        |m| Ok(reservation_of(m)),
+    )
+    .await
 }
 
 /// A disbursement of one award step.
@@ -686,13 +686,12 @@ pub async fn paid_steps_for_carrier(
 
 /// Every payment, oldest first.
 pub async fn list_payments(store: &Store) -> Result<Vec<Payment>, StoreError> {
-    Ok(award_payment::Entity::find()
-        .order_by_asc(award_payment::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(payment_of)
-        .collect())
+    every(
+        store,
+        award_payment::Entity::find().order_by_asc(award_payment::Column::Id),
+        |m| Ok(payment_of(m)),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -705,7 +704,7 @@ mod tests {
 
     use super::*;
     use crate::Actor;
-    use crate::entities::{carrier, fund_source, jurisdiction, user};
+    use crate::entities::{fund_source, user};
     use crate::testing::TestDb;
 
     /// Rows every award test needs, inserted directly (not through other repos).
@@ -721,40 +720,9 @@ mod tests {
     async fn fixture(store: &Store) -> Fixture {
         let at = now();
         let db = store.db();
-        let town = jurisdiction::ActiveModel {
-            code: Set("370211-001".to_owned()),
-            name: Set("Lingshan Town".to_owned()),
-            kind: Set("street_town".to_owned()),
-            parent_id: Set(None),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .unwrap();
-        let base = carrier::ActiveModel {
-            name: Set("Lingshan Incubation Base".to_owned()),
-            kind: Set("incubation_base".to_owned()),
-            founding: Set("gov_invested".to_owned()),
-            operation: Set("self_operated".to_owned()),
-            jurisdiction_id: Set(town.id),
-            address: Set("1 Harbour Road".to_owned()),
-            floor_area_centi: Set(120_050),
-            workstations: Set(40),
-            operator_org_id: Set(None),
-            waives_rent: Set(true),
-            base_operating_subsidy_fen: Set(None),
-            contact_name: Set(None),
-            contact_phone_enc: Set(None),
-            contact_phone_hash: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .unwrap();
+        let seed = crate::testing::seed_carriers(store, &["Lingshan Incubation Base"])
+            .await
+            .unwrap();
         let mut officials = Vec::new();
         for name in ["official.a", "official.b"] {
             let u = user::ActiveModel {
@@ -798,8 +766,8 @@ mod tests {
         .await
         .unwrap();
         Fixture {
-            jurisdiction: town.id,
-            carrier: base.id,
+            jurisdiction: seed.jurisdiction_id,
+            carrier: seed.carrier_ids[0],
             official_a: officials[0],
             official_b: officials[1],
             fund_source: source.id,

@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::{Value, json};
 
 use super::reference::{required, seal_phone};
-use super::{by_id, insert, now, parse_code, people};
+use super::{by_id, every, first, insert, now, parse_code, people};
 use crate::entities::{
     accreditation_application, accreditation_record, carrier, operator_contract,
 };
@@ -160,25 +160,26 @@ pub async fn find_carrier_by_name(
     store: &Store,
     name: &str,
 ) -> Result<Option<Carrier>, StoreError> {
-    carrier::Entity::find()
-        .filter(carrier::Column::Name.eq(name))
-        .order_by_asc(carrier::Column::Id)
-        .one(store.db())
-        .await?
-        .map(carrier_of)
-        .transpose()
+    first(
+        store,
+        carrier::Entity::find()
+            .filter(carrier::Column::Name.eq(name))
+            .order_by_asc(carrier::Column::Id),
+        carrier_of,
+    )
+    .await
 }
 
 /// Every carrier, ordered by name.
 pub async fn list_carriers(store: &Store) -> Result<Vec<Carrier>, StoreError> {
-    carrier::Entity::find()
-        .order_by_asc(carrier::Column::Name)
-        .order_by_asc(carrier::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(carrier_of)
-        .collect()
+    every(
+        store,
+        carrier::Entity::find()
+            .order_by_asc(carrier::Column::Name)
+            .order_by_asc(carrier::Column::Id),
+        carrier_of,
+    )
+    .await
 }
 
 /// The carriers of one jurisdiction (a street official's scope, SPEC §1), by name.
@@ -186,15 +187,15 @@ pub async fn list_carriers_by_jurisdiction(
     store: &Store,
     jurisdiction_id: i64,
 ) -> Result<Vec<Carrier>, StoreError> {
-    carrier::Entity::find()
-        .filter(carrier::Column::JurisdictionId.eq(jurisdiction_id))
-        .order_by_asc(carrier::Column::Name)
-        .order_by_asc(carrier::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(carrier_of)
-        .collect()
+    every(
+        store,
+        carrier::Entity::find()
+            .filter(carrier::Column::JurisdictionId.eq(jurisdiction_id))
+            .order_by_asc(carrier::Column::Name)
+            .order_by_asc(carrier::Column::Id),
+        carrier_of,
+    )
+    .await
 }
 
 /// The carriers an operator organisation manages (an operator's scope, SPEC §1), by name.
@@ -202,15 +203,15 @@ pub async fn list_carriers_by_operator(
     store: &Store,
     operator_org_id: i64,
 ) -> Result<Vec<Carrier>, StoreError> {
-    carrier::Entity::find()
-        .filter(carrier::Column::OperatorOrgId.eq(operator_org_id))
-        .order_by_asc(carrier::Column::Name)
-        .order_by_asc(carrier::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(carrier_of)
-        .collect()
+    every(
+        store,
+        carrier::Entity::find()
+            .filter(carrier::Column::OperatorOrgId.eq(operator_org_id))
+            .order_by_asc(carrier::Column::Name)
+            .order_by_asc(carrier::Column::Id),
+        carrier_of,
+    )
+    .await
 }
 
 /// The full contact phone of a carrier (for the people allowed to contact it). The
@@ -304,15 +305,15 @@ pub async fn list_operator_contracts(
     store: &Store,
     carrier_id: i64,
 ) -> Result<Vec<OperatorContract>, StoreError> {
-    Ok(operator_contract::Entity::find()
-        .filter(operator_contract::Column::CarrierId.eq(carrier_id))
-        .order_by_asc(operator_contract::Column::StartsOn)
-        .order_by_asc(operator_contract::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(contract_of)
-        .collect())
+    every(
+        store,
+        operator_contract::Entity::find()
+            .filter(operator_contract::Column::CarrierId.eq(carrier_id))
+            .order_by_asc(operator_contract::Column::StartsOn)
+            .order_by_asc(operator_contract::Column::Id),
+        |m| Ok(contract_of(m)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------
@@ -420,15 +421,15 @@ pub async fn list_accreditation_records(
     store: &Store,
     carrier_id: i64,
 ) -> Result<Vec<AccreditationRecord>, StoreError> {
-    accreditation_record::Entity::find()
-        .filter(accreditation_record::Column::CarrierId.eq(carrier_id))
-        .order_by_asc(accreditation_record::Column::ValidFrom)
-        .order_by_asc(accreditation_record::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(record_of)
-        .collect()
+    every(
+        store,
+        accreditation_record::Entity::find()
+            .filter(accreditation_record::Column::CarrierId.eq(carrier_id))
+            .order_by_asc(accreditation_record::Column::ValidFrom)
+            .order_by_asc(accreditation_record::Column::Id),
+        record_of,
+    )
+    .await
 }
 
 /// Finds an accreditation by certificate number, of one carrier or of any (the
@@ -566,14 +567,14 @@ pub async fn list_accreditation_applications(
     store: &Store,
     carrier_id: i64,
 ) -> Result<Vec<AccreditationApplication>, StoreError> {
-    accreditation_application::Entity::find()
-        .filter(accreditation_application::Column::CarrierId.eq(carrier_id))
-        .order_by_asc(accreditation_application::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(application_of)
-        .collect()
+    every(
+        store,
+        accreditation_application::Entity::find()
+            .filter(accreditation_application::Column::CarrierId.eq(carrier_id))
+            .order_by_asc(accreditation_application::Column::Id),
+        application_of,
+    )
+    .await
 }
 
 #[cfg(test)]

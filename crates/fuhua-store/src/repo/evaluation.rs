@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
-use super::{by_id, insert, now, parse_code};
+use super::{by_id, every, first, insert, now, parse_code};
 use crate::entities::{
     evaluation_assignment, evaluation_result, evaluation_round, evaluation_scheme,
     evaluation_self_report, evaluation_verification,
@@ -91,13 +91,14 @@ pub async fn find_scheme(
     key: &str,
     version: i32,
 ) -> Result<Option<Scheme>, StoreError> {
-    evaluation_scheme::Entity::find()
-        .filter(evaluation_scheme::Column::Key.eq(key))
-        .filter(evaluation_scheme::Column::Version.eq(version))
-        .one(store.db())
-        .await?
-        .map(scheme_of)
-        .transpose()
+    first(
+        store,
+        evaluation_scheme::Entity::find()
+            .filter(evaluation_scheme::Column::Key.eq(key))
+            .filter(evaluation_scheme::Column::Version.eq(version)),
+        scheme_of,
+    )
+    .await
 }
 
 /// A scheme by id (the one a round uses).
@@ -216,14 +217,14 @@ pub async fn find_round(store: &Store, id: i64) -> Result<Option<Round>, StoreEr
 
 /// Every round, newest period first.
 pub async fn list_rounds(store: &Store) -> Result<Vec<Round>, StoreError> {
-    Ok(evaluation_round::Entity::find()
-        .order_by_desc(evaluation_round::Column::PeriodEnd)
-        .order_by_desc(evaluation_round::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(round_of)
-        .collect())
+    every(
+        store,
+        evaluation_round::Entity::find()
+            .order_by_desc(evaluation_round::Column::PeriodEnd)
+            .order_by_desc(evaluation_round::Column::Id),
+        |m| Ok(round_of(m)),
+    )
+    .await
 }
 
 /// A carrier in a round with its evaluator (evaluators see only assigned carriers).
@@ -283,14 +284,14 @@ pub async fn find_assignment(store: &Store, id: i64) -> Result<Option<Assignment
 
 /// The assignments of a round, in the order they were made.
 pub async fn list_assignments(store: &Store, round_id: i64) -> Result<Vec<Assignment>, StoreError> {
-    Ok(evaluation_assignment::Entity::find()
-        .filter(evaluation_assignment::Column::RoundId.eq(round_id))
-        .order_by_asc(evaluation_assignment::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(assignment_of)
-        .collect())
+    every(
+        store,
+        evaluation_assignment::Entity::find()
+            .filter(evaluation_assignment::Column::RoundId.eq(round_id))
+            .order_by_asc(evaluation_assignment::Column::Id),
+        |m| Ok(assignment_of(m)),
+    )
+    .await
 }
 
 /// The operator's own indicator values for an assignment.
@@ -343,12 +344,13 @@ pub async fn find_self_report(
     store: &Store,
     assignment_id: i64,
 ) -> Result<Option<SelfReport>, StoreError> {
-    evaluation_self_report::Entity::find()
-        .filter(evaluation_self_report::Column::AssignmentId.eq(assignment_id))
-        .one(store.db())
-        .await?
-        .map(self_report_of)
-        .transpose()
+    first(
+        store,
+        evaluation_self_report::Entity::find()
+            .filter(evaluation_self_report::Column::AssignmentId.eq(assignment_id)),
+        self_report_of,
+    )
+    .await
 }
 
 /// The evaluator's verified indicator values for an assignment.
@@ -409,12 +411,13 @@ pub async fn find_verification(
     store: &Store,
     assignment_id: i64,
 ) -> Result<Option<EvaluationVerification>, StoreError> {
-    evaluation_verification::Entity::find()
-        .filter(evaluation_verification::Column::AssignmentId.eq(assignment_id))
-        .one(store.db())
-        .await?
-        .map(verification_of)
-        .transpose()
+    first(
+        store,
+        evaluation_verification::Entity::find()
+            .filter(evaluation_verification::Column::AssignmentId.eq(assignment_id)),
+        verification_of,
+    )
+    .await
 }
 
 /// The scored evaluation of an assignment (R-EVAL), to record.
@@ -505,12 +508,13 @@ pub async fn find_result_for_assignment(
     store: &Store,
     assignment_id: i64,
 ) -> Result<Option<EvaluationResult>, StoreError> {
-    evaluation_result::Entity::find()
-        .filter(evaluation_result::Column::AssignmentId.eq(assignment_id))
-        .one(store.db())
-        .await?
-        .map(result_of)
-        .transpose()
+    first(
+        store,
+        evaluation_result::Entity::find()
+            .filter(evaluation_result::Column::AssignmentId.eq(assignment_id)),
+        result_of,
+    )
+    .await
 }
 
 /// The results of a round, in assignment order.
@@ -538,7 +542,7 @@ mod tests {
 
     use super::*;
     use crate::Actor;
-    use crate::entities::{carrier, jurisdiction, organisation, user};
+    use crate::entities::{organisation, user};
     use crate::testing::TestDb;
 
     fn d(text: &str) -> Decimal {
@@ -559,44 +563,11 @@ mod tests {
     async fn fixture(store: &Store) -> Fixture {
         let at = now();
         let db = store.db();
-        let town = jurisdiction::ActiveModel {
-            code: Set("370211-001".to_owned()),
-            name: Set("Lingshan Town".to_owned()),
-            kind: Set("street_town".to_owned()),
-            parent_id: Set(None),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .unwrap();
-        let mut carriers = Vec::new();
-        for name in ["Lingshan Maker Space", "Harbour Incubator"] {
-            let c = carrier::ActiveModel {
-                name: Set(name.to_owned()),
-                kind: Set("maker_space".to_owned()),
-                founding: Set("gov_invested".to_owned()),
-                operation: Set("entrusted".to_owned()),
-                jurisdiction_id: Set(town.id),
-                address: Set("1 Harbour Road".to_owned()),
-                floor_area_centi: Set(50_000),
-                workstations: Set(40),
-                operator_org_id: Set(None),
-                waives_rent: Set(true),
-                base_operating_subsidy_fen: Set(Some(20_000_000)),
-                contact_name: Set(None),
-                contact_phone_enc: Set(None),
-                contact_phone_hash: Set(None),
-                created_at: Set(at),
-                updated_at: Set(at),
-                version: Set(1),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-            .unwrap();
-            carriers.push(c.id);
-        }
+        let carriers =
+            crate::testing::seed_carriers(store, &["Lingshan Maker Space", "Harbour Incubator"])
+                .await
+                .unwrap()
+                .carrier_ids;
         let org = organisation::ActiveModel {
             name: Set("Qingdao Evaluation Co.".to_owned()),
             credit_code: Set("91370211MA3C00001X".to_owned()),

@@ -105,6 +105,35 @@ where
         .transpose()
 }
 
+/// The first row a query finds, converted to its record.
+pub(crate) async fn first<E, T>(
+    store: &Store,
+    query: sea_orm::Select<E>,
+    convert: impl Fn(E::Model) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError>
+where
+    E: sea_orm::EntityTrait,
+{
+    query.one(store.db()).await?.map(convert).transpose()
+}
+
+/// Every row a query finds, converted to its record.
+pub(crate) async fn every<E, T>(
+    store: &Store,
+    query: sea_orm::Select<E>,
+    convert: impl Fn(E::Model) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError>
+where
+    E: sea_orm::EntityTrait,
+{
+    query
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(convert)
+        .collect()
+}
+
 /// How many rows a table holds (for `fuhua demo` and dashboards).
 pub async fn count(store: &Store, table: &str) -> Result<i64, StoreError> {
     let query = Query::select()

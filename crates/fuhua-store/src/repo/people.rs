@@ -7,7 +7,7 @@ use fuhua_core::vocab::FounderGroup;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::{by_id, insert, now, parse_code};
+use super::{by_id, first, insert, now, parse_code};
 use crate::entities::{person, user, user_role};
 use crate::error::StoreError;
 use crate::{Store, Write};
@@ -105,12 +105,12 @@ pub async fn find_person_by_resident_id(
     resident_id: &ResidentId,
 ) -> Result<Option<Person>, StoreError> {
     let hash = store.crypto().keyed_hash(RESIDENT_ID, resident_id.as_str());
-    person::Entity::find()
-        .filter(person::Column::ResidentIdHash.eq(hash))
-        .one(store.db())
-        .await?
-        .map(person_of)
-        .transpose()
+    first(
+        store,
+        person::Entity::find().filter(person::Column::ResidentIdHash.eq(hash)),
+        person_of,
+    )
+    .await
 }
 
 pub async fn find_person(store: &Store, id: i64) -> Result<Option<Person>, StoreError> {

@@ -9,7 +9,7 @@ use fuhua_core::{CreditCode, Money, ParameterSet};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::{by_id, insert, now, parse_code, people};
+use super::{by_id, every, first, insert, now, parse_code, people};
 use crate::crypto::Crypto;
 use crate::entities::{appropriation, fund_source, jurisdiction, organisation, parameter_version};
 use crate::error::StoreError;
@@ -134,13 +134,12 @@ pub async fn find_jurisdiction(store: &Store, id: i64) -> Result<Option<Jurisdic
 
 /// Every jurisdiction, ordered by code.
 pub async fn list_jurisdictions(store: &Store) -> Result<Vec<Jurisdiction>, StoreError> {
-    jurisdiction::Entity::find()
-        .order_by_asc(jurisdiction::Column::Code)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(jurisdiction_of)
-        .collect()
+    every(
+        store,
+        jurisdiction::Entity::find().order_by_asc(jurisdiction::Column::Code),
+        jurisdiction_of,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------
@@ -355,12 +354,12 @@ pub async fn find_fund_source_by_key(
     store: &Store,
     key: &str,
 ) -> Result<Option<FundSource>, StoreError> {
-    fund_source::Entity::find()
-        .filter(fund_source::Column::Key.eq(key))
-        .one(store.db())
-        .await?
-        .map(fund_source_of)
-        .transpose()
+    first(
+        store,
+        fund_source::Entity::find().filter(fund_source::Column::Key.eq(key)),
+        fund_source_of,
+    )
+    .await
 }
 
 /// Finds a fund source by id.
@@ -370,13 +369,12 @@ pub async fn find_fund_source(store: &Store, id: i64) -> Result<Option<FundSourc
 
 /// Every fund source, ordered by key.
 pub async fn list_fund_sources(store: &Store) -> Result<Vec<FundSource>, StoreError> {
-    fund_source::Entity::find()
-        .order_by_asc(fund_source::Column::Key)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(fund_source_of)
-        .collect()
+    every(
+        store,
+        fund_source::Entity::find().order_by_asc(fund_source::Column::Key),
+        fund_source_of,
+    )
+    .await
 }
 
 /// A yearly appropriation to record.
@@ -464,14 +462,14 @@ pub async fn list_appropriations(
     store: &Store,
     fund_source_id: i64,
 ) -> Result<Vec<Appropriation>, StoreError> {
-    Ok(appropriation::Entity::find()
-        .filter(appropriation::Column::FundSourceId.eq(fund_source_id))
-        .order_by_asc(appropriation::Column::Year)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(appropriation_of)
-        .collect())
+    every(
+        store,
+        appropriation::Entity::find()
+            .filter(appropriation::Column::FundSourceId.eq(fund_source_id))
+            .order_by_asc(appropriation::Column::Year),
+        |m| Ok(appropriation_of(m)),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------
@@ -517,14 +515,14 @@ fn param_version_of(m: parameter_version::Model) -> Result<StoredParamVersion, S
 
 /// Every stored parameter version, by key then effective date.
 pub async fn list_parameter_versions(store: &Store) -> Result<Vec<StoredParamVersion>, StoreError> {
-    parameter_version::Entity::find()
-        .order_by_asc(parameter_version::Column::Key)
-        .order_by_asc(parameter_version::Column::EffectiveFrom)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(param_version_of)
-        .collect()
+    every(
+        store,
+        parameter_version::Entity::find()
+            .order_by_asc(parameter_version::Column::Key)
+            .order_by_asc(parameter_version::Column::EffectiveFrom),
+        param_version_of,
+    )
+    .await
 }
 
 /// The parameter set the rules read (SPEC §3 "Parameters"): every stored version.

@@ -7,7 +7,7 @@ use fuhua_core::{CreditCode, Money};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
-use super::{insert, now, parse_code};
+use super::{every, insert, now, parse_code};
 use crate::entities::{
     entity, extension_request, ledger_row, monthly_report, relief_application, settlement_claim,
     stay,
@@ -111,14 +111,14 @@ pub async fn find_entity_by_credit_code(
 
 /// Every entity a person founded (to warn when a founder already had a window).
 pub async fn entities_of_founder(store: &Store, person_id: i64) -> Result<Vec<Entity>, StoreError> {
-    entity::Entity::find()
-        .filter(entity::Column::FounderPersonId.eq(person_id))
-        .order_by_asc(entity::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(entity_of)
-        .collect()
+    every(
+        store,
+        entity::Entity::find()
+            .filter(entity::Column::FounderPersonId.eq(person_id))
+            .order_by_asc(entity::Column::Id),
+        entity_of,
+    )
+    .await
 }
 
 #[derive(Debug, Clone)]
@@ -217,26 +217,26 @@ pub async fn add_stay(w: &Write, new: &NewStay) -> Result<Stay, StoreError> {
 
 /// An entity's stays, oldest first.
 pub async fn stays_of_entity(store: &Store, entity_id: i64) -> Result<Vec<Stay>, StoreError> {
-    Ok(stay::Entity::find()
-        .filter(stay::Column::EntityId.eq(entity_id))
-        .order_by_asc(stay::Column::MoveIn)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(stay_of)
-        .collect())
+    every(
+        store,
+        stay::Entity::find()
+            .filter(stay::Column::EntityId.eq(entity_id))
+            .order_by_asc(stay::Column::MoveIn),
+        |m| Ok(stay_of(m)),
+    )
+    .await
 }
 
 /// A carrier's stays, oldest first.
 pub async fn stays_in_carrier(store: &Store, carrier_id: i64) -> Result<Vec<Stay>, StoreError> {
-    Ok(stay::Entity::find()
-        .filter(stay::Column::CarrierId.eq(carrier_id))
-        .order_by_asc(stay::Column::MoveIn)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(stay_of)
-        .collect())
+    every(
+        store,
+        stay::Entity::find()
+            .filter(stay::Column::CarrierId.eq(carrier_id))
+            .order_by_asc(stay::Column::MoveIn),
+        |m| Ok(stay_of(m)),
+    )
+    .await
 }
 
 /// A monthly report of a carrier (SPEC §4).
@@ -571,15 +571,15 @@ pub async fn add_ledger_rows(
 
 /// A stay's ledger rows, by month then insertion.
 pub async fn ledger_of_stay(store: &Store, stay_id: i64) -> Result<Vec<LedgerRow>, StoreError> {
-    ledger_row::Entity::find()
-        .filter(ledger_row::Column::StayId.eq(stay_id))
-        .order_by_asc(ledger_row::Column::Month)
-        .order_by_asc(ledger_row::Column::Id)
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(ledger_of)
-        .collect()
+    every(
+        store,
+        ledger_row::Entity::find()
+            .filter(ledger_row::Column::StayId.eq(stay_id))
+            .order_by_asc(ledger_row::Column::Month)
+            .order_by_asc(ledger_row::Column::Id),
+        ledger_of,
+    )
+    .await
 }
 
 /// A settlement claim per carrier, quarter and fund source (starts `generated`).
