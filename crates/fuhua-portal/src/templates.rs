@@ -8,7 +8,7 @@ use fuhua_core::Lang;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: &[(&str, &str)] = &[
     (
         "layouts/base.html",
         include_str!("../../../web/templates/layouts/base.html"),
@@ -27,8 +27,14 @@ const TEMPLATES: [(&str, &str); 4] = [
     ),
 ];
 
-const CATALOGUE_ZH: &str = include_str!("../../../web/i18n/zh-CN.json");
-const CATALOGUE_EN: &str = include_str!("../../../web/i18n/en.json");
+/// Message catalogues, one pair per area of the portal (`web/i18n/<area>.<lang>.json`;
+/// the calculator's are `zh-CN.json`/`en.json`). Merged at start; a key defined twice
+/// is an error.
+const CATALOGUES_ZH: &[(&str, &str)] = &[(
+    "zh-CN.json",
+    include_str!("../../../web/i18n/zh-CN.json"),
+)];
+const CATALOGUES_EN: &[(&str, &str)] = &[("en.json", include_str!("../../../web/i18n/en.json"))];
 
 /// The stylesheet served at `/static/site.css`.
 pub const SITE_CSS: &str = include_str!("../../../web/static/site.css");
@@ -45,12 +51,29 @@ pub enum TemplateError {
         #[source]
         source: minijinja::Error,
     },
-    #[error("message catalogue {lang}: {source}")]
+    #[error("message catalogue {file}: {source}")]
     Catalogue {
-        lang: &'static str,
+        file: &'static str,
         #[source]
         source: serde_json::Error,
     },
+    #[error("message catalogue {file}: key {key} is defined in another catalogue too")]
+    DuplicateKey { file: &'static str, key: String },
+}
+
+/// One catalogue from several files.
+fn merge_catalogues(files: &[(&'static str, &'static str)]) -> Result<Catalogue, TemplateError> {
+    let mut merged = Catalogue::new();
+    for &(file, source) in files {
+        let part: Catalogue = serde_json::from_str(source)
+            .map_err(|source| TemplateError::Catalogue { file, source })?;
+        for (key, text) in part {
+            if merged.insert(key.clone(), text).is_some() {
+                return Err(TemplateError::DuplicateKey { file, key });
+            }
+        }
+    }
+    Ok(merged)
 }
 
 /// Compiled templates and catalogues.
@@ -66,16 +89,12 @@ impl Templates {
         let mut env = Environment::new();
         // A missing variable or message key is a bug, not an empty string.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        for (name, source) in TEMPLATES {
+        for &(name, source) in TEMPLATES {
             env.add_template(name, source)
                 .map_err(|source| TemplateError::Template { name, source })?;
         }
-        let zh = serde_json::from_str(CATALOGUE_ZH).map_err(|source| TemplateError::Catalogue {
-            lang: "zh-CN",
-            source,
-        })?;
-        let en = serde_json::from_str(CATALOGUE_EN)
-            .map_err(|source| TemplateError::Catalogue { lang: "en", source })?;
+        let zh = merge_catalogues(CATALOGUES_ZH)?;
+        let en = merge_catalogues(CATALOGUES_EN)?;
         Ok(Templates { env, zh, en })
     }
 
