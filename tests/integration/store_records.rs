@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use fuhua_core::vocab::{FounderGroup, Regime};
 use fuhua_core::{CreditCode, Money, ResidentId};
 use fuhua_store::repo::cases::{self, CaseTable};
+use fuhua_waiver::ReliefState;
 use fuhua_store::repo::people::{self, NewPerson};
+use fuhua_store::repo::relief;
 use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewLedgerRow, NewStay};
 use fuhua_store::testing::{TestDb, seed_carriers};
 use fuhua_store::{Actor, Store, StoreError};
@@ -219,9 +221,9 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         let s = tenants::add_stay(&w, &stay(e, d(2024, 1, 1), None, "1000"))
             .await
             .unwrap();
-        let app = tenants::add_relief_application(
+        let app = relief::add_relief_application(
             &w,
-            &tenants::NewReliefApplication {
+            &relief::NewReliefApplication {
                 entity_id: e,
                 stay_id: s.id,
                 applicant_user_id: None,
@@ -230,21 +232,32 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         .await
         .unwrap();
         w.commit().await.unwrap();
-        let read = cases::case_state(&db.store, CaseTable::ReliefApplications, app.id)
+        let read = cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
             .await
             .unwrap();
-        assert_eq!((read.state.as_str(), read.version), ("draft", 1));
+        assert_eq!((read.state, read.version), (ReliefState::Draft, 1));
         let second = db.second_pool().await.unwrap();
         let mut tasks = Vec::new();
         for (n, store) in [db.store.clone(), second.clone()].into_iter().enumerate() {
             let read = read.clone();
-            let to = if n == 0 { "submitted" } else { "withdrawn" };
+            let to = if n == 0 {
+                ReliefState::Submitted
+            } else {
+                ReliefState::Withdrawn
+            };
             tasks.push(tokio::spawn(async move {
                 let w = store.write(&Actor::user(&format!("person{n}"))).await?;
-                cases::move_case(&w, CaseTable::ReliefApplications, app.id, &read, to).await?;
+                cases::move_case(&w, CaseTable::ReliefApplications, app.id, &read, to, &[]).await?;
                 w.commit().await
             }));
         }
+        // A move the workflow table does not allow is refused by the store itself.
+        let w = db.store.write(&Actor::user("person")).await.unwrap();
+        let refused =
+            cases::move_case(&w, CaseTable::ReliefApplications, app.id, &read, ReliefState::Approved, &[])
+                .await;
+        assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
+        drop(w);
         let mut outcomes = Vec::new();
         for task in tasks {
             outcomes.push(task.await.unwrap());
@@ -254,7 +267,7 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         let conflict = outcomes.into_iter().find_map(Result::err).unwrap();
         assert!(conflict.is_conflict());
         assert!(conflict.to_string().contains("was changed by someone else"));
-        let now = cases::case_state(&db.store, CaseTable::ReliefApplications, app.id)
+        let now = cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
             .await
             .unwrap();
         assert_eq!(now.version, 2);

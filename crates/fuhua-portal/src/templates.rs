@@ -30,10 +30,8 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// Message catalogues, one pair per area of the portal (`web/i18n/<area>.<lang>.json`;
 /// the calculator's are `zh-CN.json`/`en.json`). Merged at start; a key defined twice
 /// is an error.
-const CATALOGUES_ZH: &[(&str, &str)] = &[(
-    "zh-CN.json",
-    include_str!("../../../web/i18n/zh-CN.json"),
-)];
+const CATALOGUES_ZH: &[(&str, &str)] =
+    &[("zh-CN.json", include_str!("../../../web/i18n/zh-CN.json"))];
 const CATALOGUES_EN: &[(&str, &str)] = &[("en.json", include_str!("../../../web/i18n/en.json"))];
 
 /// The stylesheet served at `/static/site.css`.

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod actions;
 mod calc;
 mod extension;
 mod settlement;
@@ -8,6 +9,7 @@ mod workflow;
 #[cfg(test)]
 mod tests;
 
+pub use actions::{ExtensionAction, ReliefAction, table_agrees_with_workflow};
 pub use calc::{
     Founder, KeyGroupTest, LedgerRow, Reason, Stay, StayOutcome, WaiverInput, WaiverResult, Window,
     calculate, months_remaining, validate,

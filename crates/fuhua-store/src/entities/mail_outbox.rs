@@ -22,6 +22,11 @@ pub struct Model {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The case this mail reports (for the case's timeline).
+    pub case_table: Option<String>,
+    pub case_id: Option<i64>,
+    /// The account it was sent to, when it went to a user ("my notices").
+    pub recipient_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ pub mod award_payment;
 pub mod award_step;
 pub mod budget_reservation;
 pub mod carrier;
+pub mod case_note;
 pub mod document;
 pub mod entity;
 pub mod evaluation_assignment;

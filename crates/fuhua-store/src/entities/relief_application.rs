@@ -23,6 +23,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(default_value = 1)]
     pub version: i32,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub confirmed_by: Option<i64>,
+    pub confirmed_at: Option<DateTimeUtc>,
+    /// The official's reason code (approve or reject).
+    pub decision_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

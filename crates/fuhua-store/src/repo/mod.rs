@@ -10,7 +10,9 @@ pub mod documents;
 pub mod evaluation;
 pub mod people;
 pub mod reference;
+pub mod relief;
 pub mod tenants;
+pub mod timeline;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};

@@ -342,3 +342,51 @@ pub async fn find_user(store: &Store, username: &str) -> Result<Option<User>, St
         .await?
         .map(|(user, _)| user))
 }
+
+/// The active accounts holding `role` for organisation `organisation_id` (e.g. the
+/// operator's staff, who receive its mail), by username.
+pub async fn users_with_role_in_organisation(
+    store: &Store,
+    role: &str,
+    organisation_id: i64,
+) -> Result<Vec<User>, StoreError> {
+    let grants = user_role::Entity::find()
+        .filter(user_role::Column::Role.eq(role))
+        .filter(user_role::Column::OrganisationId.eq(organisation_id))
+        .all(store.db())
+        .await?;
+    users_by_ids(store, grants.iter().map(|g| g.user_id).collect()).await
+}
+
+/// The active accounts that stand for a person, by username.
+pub async fn users_of_person(store: &Store, person_id: i64) -> Result<Vec<User>, StoreError> {
+    let ids = user::Entity::find()
+        .filter(user::Column::PersonId.eq(person_id))
+        .all(store.db())
+        .await?
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    users_by_ids(store, ids).await
+}
+
+/// An account by id.
+pub async fn find_user_by_id(store: &Store, id: i64) -> Result<Option<User>, StoreError> {
+    Ok(users_by_ids(store, vec![id]).await?.into_iter().next())
+}
+
+async fn users_by_ids(store: &Store, ids: Vec<i64>) -> Result<Vec<User>, StoreError> {
+    let models = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Username)
+        .all(store.db())
+        .await?;
+    let mut users = Vec::with_capacity(models.len());
+    for model in models {
+        if let Some(user) = find_user(store, &model.username).await? {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}

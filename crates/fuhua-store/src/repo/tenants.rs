@@ -7,11 +7,8 @@ use fuhua_core::{CreditCode, Money};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
-use super::{every, insert, now, parse_code};
-use crate::entities::{
-    entity, extension_request, ledger_row, monthly_report, relief_application, settlement_claim,
-    stay,
-};
+use super::{by_id, every, insert, now, parse_code};
+use crate::entities::{entity, ledger_row, monthly_report, settlement_claim, stay};
 use crate::error::StoreError;
 use crate::{Store, Write};
 
@@ -215,6 +212,16 @@ pub async fn add_stay(w: &Write, new: &NewStay) -> Result<Stay, StoreError> {
     Ok(stay_of(insert(w, "stays", row, |m| m.id, audit).await?))
 }
 
+/// A stay by id.
+pub async fn find_stay(store: &Store, id: i64) -> Result<Option<Stay>, StoreError> {
+    by_id::<stay::Entity, _>(store, id, |m| Ok(stay_of(m))).await
+}
+
+/// An entity by id.
+pub async fn find_entity(store: &Store, id: i64) -> Result<Option<Entity>, StoreError> {
+    by_id::<entity::Entity, _>(store, id, entity_of).await
+}
+
 /// An entity's stays, oldest first.
 pub async fn stays_of_entity(store: &Store, entity_id: i64) -> Result<Vec<Stay>, StoreError> {
     every(
@@ -336,139 +343,6 @@ pub async fn monthly_reports_of(
         .collect()
 }
 
-/// An entrepreneur's rent-relief application (starts as a draft).
-#[derive(Debug, Clone)]
-pub struct NewReliefApplication {
-    pub entity_id: i64,
-    pub stay_id: i64,
-    pub applicant_user_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReliefApplication {
-    pub id: i64,
-    pub entity_id: i64,
-    pub stay_id: i64,
-    pub state: String,
-    pub eligibility: Option<Value>,
-    pub version: i32,
-}
-
-pub async fn add_relief_application(
-    w: &Write,
-    new: &NewReliefApplication,
-) -> Result<ReliefApplication, StoreError> {
-    let at = now();
-    let row = relief_application::ActiveModel {
-        entity_id: Set(new.entity_id),
-        stay_id: Set(new.stay_id),
-        applicant_user_id: Set(new.applicant_user_id),
-        state: Set("draft".into()),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-        ..Default::default()
-    };
-    let audit = json!({"entity_id": new.entity_id, "stay_id": new.stay_id, "state": "draft"});
-    let m = insert(w, "relief_applications", row, |m| m.id, audit).await?;
-    Ok(ReliefApplication {
-        id: m.id,
-        entity_id: m.entity_id,
-        stay_id: m.stay_id,
-        state: m.state,
-        eligibility: None,
-        version: m.version,
-    })
-}
-
-pub async fn find_relief_application(
-    store: &Store,
-    id: i64,
-) -> Result<Option<ReliefApplication>, StoreError> {
-    relief_application::Entity::find_by_id(id)
-        .one(store.db())
-        .await?
-        .map(|m| {
-            Ok(ReliefApplication {
-                id: m.id,
-                entity_id: m.entity_id,
-                stay_id: m.stay_id,
-                state: m.state,
-                eligibility: m
-                    .eligibility
-                    .as_deref()
-                    .map(serde_json::from_str)
-                    .transpose()?,
-                version: m.version,
-            })
-        })
-        .transpose()
-}
-
-/// A request to extend the incubation period (R-WAIVER-EXTEND), starting submitted.
-#[derive(Debug, Clone)]
-pub struct NewExtensionRequest {
-    pub entity_id: i64,
-    pub months: i32,
-    pub reason: String,
-    pub requested_by: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtensionRequest {
-    pub id: i64,
-    pub entity_id: i64,
-    pub months: i32,
-    pub reason: String,
-    pub state: String,
-    pub version: i32,
-}
-
-pub async fn add_extension_request(
-    w: &Write,
-    new: &NewExtensionRequest,
-) -> Result<ExtensionRequest, StoreError> {
-    if !(1..=120).contains(&new.months) {
-        return Err(StoreError::Invalid(
-            "an extension adds between 1 and 120 months".into(),
-        ));
-    }
-    let at = now();
-    let row = extension_request::ActiveModel {
-        entity_id: Set(new.entity_id),
-        months: Set(new.months),
-        reason: Set(new.reason.clone()),
-        requested_by: Set(new.requested_by),
-        state: Set("submitted".into()),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-        ..Default::default()
-    };
-    let audit = json!({"entity_id": new.entity_id, "months": new.months, "state": "submitted"});
-    let m = insert(w, "extension_requests", row, |m| m.id, audit).await?;
-    Ok(ExtensionRequest {
-        id: m.id,
-        entity_id: m.entity_id,
-        months: m.months,
-        reason: m.reason,
-        state: m.state,
-        version: m.version,
-    })
-}
-
-/// Months of approved extensions of an entity (the `extension_months` of R-WAIVER).
-pub async fn approved_extension_months(store: &Store, entity_id: i64) -> Result<i32, StoreError> {
-    Ok(extension_request::Entity::find()
-        .filter(extension_request::Column::EntityId.eq(entity_id))
-        .filter(extension_request::Column::State.eq("approved"))
-        .all(store.db())
-        .await?
-        .iter()
-        .map(|r| r.months)
-        .sum())
-}
-
 /// A regular or adjustment row of the monthly ledger of an approved relief.
 #[derive(Debug, Clone)]
 pub struct NewLedgerRow {
@@ -580,6 +454,19 @@ pub async fn ledger_of_stay(store: &Store, stay_id: i64) -> Result<Vec<LedgerRow
         ledger_of,
     )
     .await
+}
+
+/// A stay's ledger rows inside a change (to add only what is missing).
+pub async fn ledger_of_stay_in(w: &Write, stay_id: i64) -> Result<Vec<LedgerRow>, StoreError> {
+    ledger_row::Entity::find()
+        .filter(ledger_row::Column::StayId.eq(stay_id))
+        .order_by_asc(ledger_row::Column::Month)
+        .order_by_asc(ledger_row::Column::Id)
+        .all(w.conn())
+        .await?
+        .into_iter()
+        .map(ledger_of)
+        .collect()
 }
 
 /// A settlement claim per carrier, quarter and fund source (starts `generated`).
