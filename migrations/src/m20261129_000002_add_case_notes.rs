@@ -17,11 +17,26 @@ fn added_columns() -> Vec<(&'static str, ColumnDef)> {
     vec![
         ("mail_outbox", string_null("case_table").to_owned()),
         ("mail_outbox", big_integer_null("case_id").to_owned()),
-        ("mail_outbox", big_integer_null("recipient_user_id").to_owned()),
-        ("relief_applications", timestamp_with_time_zone_null("submitted_at").to_owned()),
-        ("relief_applications", big_integer_null("confirmed_by").to_owned()),
-        ("relief_applications", timestamp_with_time_zone_null("confirmed_at").to_owned()),
-        ("relief_applications", string_null("decision_reason").to_owned()),
+        (
+            "mail_outbox",
+            big_integer_null("recipient_user_id").to_owned(),
+        ),
+        (
+            "relief_applications",
+            timestamp_with_time_zone_null("submitted_at").to_owned(),
+        ),
+        (
+            "relief_applications",
+            big_integer_null("confirmed_by").to_owned(),
+        ),
+        (
+            "relief_applications",
+            timestamp_with_time_zone_null("confirmed_at").to_owned(),
+        ),
+        (
+            "relief_applications",
+            string_null("decision_reason").to_owned(),
+        ),
     ]
 }
 
@@ -110,7 +125,12 @@ impl MigrationTrait for Migration {
         for (table, column) in added_columns().into_iter().rev() {
             let name = column.get_column_name();
             manager
-                .alter_table(Table::alter().table(table).drop_column(Alias::new(name)).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .drop_column(Alias::new(name))
+                        .to_owned(),
+                )
                 .await?;
         }
         manager

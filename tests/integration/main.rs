@@ -11,6 +11,8 @@ mod docs;
 mod helpers;
 mod openapi;
 mod pages;
+mod relief_cases;
 mod store_chain;
 mod store_payments;
 mod store_records;
+mod world;

@@ -5,12 +5,12 @@ use chrono::NaiveDate;
 use fuhua_core::vocab::{FounderGroup, Regime};
 use fuhua_core::{CreditCode, Money, ResidentId};
 use fuhua_store::repo::cases::{self, CaseTable};
-use fuhua_waiver::ReliefState;
 use fuhua_store::repo::people::{self, NewPerson};
 use fuhua_store::repo::relief;
 use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewLedgerRow, NewStay};
 use fuhua_store::testing::{TestDb, seed_carriers};
 use fuhua_store::{Actor, Store, StoreError};
+use fuhua_waiver::ReliefState;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -232,9 +232,10 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         .await
         .unwrap();
         w.commit().await.unwrap();
-        let read = cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
-            .await
-            .unwrap();
+        let read =
+            cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
+                .await
+                .unwrap();
         assert_eq!((read.state, read.version), (ReliefState::Draft, 1));
         let second = db.second_pool().await.unwrap();
         let mut tasks = Vec::new();
@@ -253,10 +254,19 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         }
         // A move the workflow table does not allow is refused by the store itself.
         let w = db.store.write(&Actor::user("person")).await.unwrap();
-        let refused =
-            cases::move_case(&w, CaseTable::ReliefApplications, app.id, &read, ReliefState::Approved, &[])
-                .await;
-        assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
+        let refused = cases::move_case(
+            &w,
+            CaseTable::ReliefApplications,
+            app.id,
+            &read,
+            ReliefState::Approved,
+            &[],
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(StoreError::Transition(_))),
+            "{refused:?}"
+        );
         drop(w);
         let mut outcomes = Vec::new();
         for task in tasks {
@@ -267,9 +277,10 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         let conflict = outcomes.into_iter().find_map(Result::err).unwrap();
         assert!(conflict.is_conflict());
         assert!(conflict.to_string().contains("was changed by someone else"));
-        let now = cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
-            .await
-            .unwrap();
+        let now =
+            cases::case_state::<ReliefState>(&db.store, CaseTable::ReliefApplications, app.id)
+                .await
+                .unwrap();
         assert_eq!(now.version, 2);
         assert!(db.store.verify_audit().await.unwrap().is_intact());
         second.close().await.unwrap();

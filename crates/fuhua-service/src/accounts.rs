@@ -98,3 +98,45 @@ pub async fn add_user(
 pub async fn user_exists(store: &Store, username: &str) -> Result<bool, StoreError> {
     Ok(people::find_user(store, username).await?.is_some())
 }
+
+/// The acting user behind a stored account: its roles and scopes. An unknown role
+/// in the database is skipped (and logged), never granted.
+pub fn actor_of(user: &User) -> crate::actor::Actor {
+    let grants = user
+        .roles
+        .iter()
+        .filter_map(|g| match g.role.parse::<crate::actor::Role>() {
+            Ok(role) => Some(crate::actor::Grant {
+                role,
+                jurisdiction_id: g.jurisdiction_id,
+                organisation_id: g.organisation_id,
+            }),
+            Err(_) => {
+                tracing::warn!(
+                    user = user.id,
+                    "an unknown role is stored for a user; ignored"
+                );
+                None
+            }
+        })
+        .collect();
+    crate::actor::Actor {
+        user_id: user.id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        email: user.email.clone(),
+        person_id: user.person_id,
+        grants,
+    }
+}
+
+/// The acting user for an active account by username (`--as`, tests).
+pub async fn actor_by_username(
+    store: &Store,
+    username: &str,
+) -> Result<Option<crate::actor::Actor>, StoreError> {
+    Ok(people::find_user(store, username)
+        .await?
+        .filter(|u| u.active)
+        .map(|u| actor_of(&u)))
+}

@@ -23,7 +23,11 @@ use crate::scope;
 const TABLE: CaseTable = CaseTable::ExtensionRequests;
 
 /// The actor's parties for an entity: over all carriers it stayed in.
-async fn parties_for_entity(system: &System, actor: &Actor, entity: &Entity) -> ServiceResult<(Vec<Party>, Option<i64>)> {
+async fn parties_for_entity(
+    system: &System,
+    actor: &Actor,
+    entity: &Entity,
+) -> ServiceResult<(Vec<Party>, Option<i64>)> {
     let mut parties = Vec::new();
     let mut operator_org = None;
     for stay in tenants::stays_of_entity(system.store(), entity.id).await? {
@@ -42,7 +46,12 @@ async fn parties_for_entity(system: &System, actor: &Actor, entity: &Entity) -> 
 
 fn months_problem(refusal: ExtensionRefusal) -> Problem {
     match refusal {
-        ExtensionRefusal::Zero => Problem::new("months", "too_few", "延长月数至少为 1 个月。", "An extension adds at least one month."),
+        ExtensionRefusal::Zero => Problem::new(
+            "months",
+            "too_few",
+            "延长月数至少为 1 个月。",
+            "An extension adds at least one month.",
+        ),
         ExtensionRefusal::OverSingleCap { cap } => Problem::new(
             "months",
             "over_cap",
@@ -58,9 +67,15 @@ fn months_problem(refusal: ExtensionRefusal) -> Problem {
     }
 }
 
-async fn check_months(system: &System, entity_id: i64, months: u32, today: NaiveDate) -> ServiceResult<Decision<u32>> {
+async fn check_months(
+    system: &System,
+    entity_id: i64,
+    months: u32,
+    today: NaiveDate,
+) -> ServiceResult<Decision<u32>> {
     let params = system.parameters().await?.at(today);
-    let approved = u32::try_from(repo::approved_extension_months(system.store(), entity_id).await?).unwrap_or(0);
+    let approved = u32::try_from(repo::approved_extension_months(system.store(), entity_id).await?)
+        .unwrap_or(0);
     let decision = check_extension(months, approved, &params);
     match decision.value {
         Ok(months) => Ok(Decision::new(months, decision.trace)),
@@ -69,33 +84,65 @@ async fn check_months(system: &System, entity_id: i64, months: u32, today: Naive
 }
 
 /// Asks for `months` more months for the entity, with a reason. Returns the id.
-pub async fn request(system: &System, actor: &Actor, entity_id: i64, months: u32, reason: &str, today: NaiveDate) -> ServiceResult<i64> {
-    let entity = tenants::find_entity(system.store(), entity_id).await?.ok_or(ServiceError::NotFound)?;
+pub async fn request(
+    system: &System,
+    actor: &Actor,
+    entity_id: i64,
+    months: u32,
+    reason: &str,
+    today: NaiveDate,
+) -> ServiceResult<i64> {
+    let entity = tenants::find_entity(system.store(), entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let (parties, operator_org) = parties_for_entity(system, actor, &entity).await?;
     if parties.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    if !parties.iter().any(|p| matches!(p, Party::Applicant | Party::Operator)) {
+    if !parties
+        .iter()
+        .any(|p| matches!(p, Party::Applicant | Party::Operator))
+    {
         return Err(ServiceError::Forbidden);
     }
     let reason = reason.trim();
     let mut problems = Vec::new();
     if reason.is_empty() {
-        problems.push(Problem::new("reason", "required", "请说明延长的理由。", "Give the reason for the extension."));
+        problems.push(Problem::new(
+            "reason",
+            "required",
+            "请说明延长的理由。",
+            "Give the reason for the extension.",
+        ));
     } else if reason.chars().count() > 1000 {
-        problems.push(Problem::new("reason", "too_long", "最多 1000 个字。", "At most 1000 characters."));
+        problems.push(Problem::new(
+            "reason",
+            "too_long",
+            "最多 1000 个字。",
+            "At most 1000 characters.",
+        ));
     }
-    if let Err(ServiceError::Invalid(mut more)) = check_months(system, entity.id, months, today).await {
+    if let Err(ServiceError::Invalid(mut more)) =
+        check_months(system, entity.id, months, today).await
+    {
         problems.append(&mut more);
     }
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let open = repo::extension_requests(system.store(), Some(&[entity.id]), &[ExtensionState::Submitted]).await?;
+    let open = repo::extension_requests(
+        system.store(),
+        Some(&[entity.id]),
+        &[ExtensionState::Submitted],
+    )
+    .await?;
     if let Some(open) = open.first() {
         return Err(ServiceError::conflict(
             format!("已有一份待审核的延长申请（编号 {}）。", open.id),
-            format!("An extension request is already waiting for a decision (no. {}).", open.id),
+            format!(
+                "An extension request is already waiting for a decision (no. {}).",
+                open.id
+            ),
         ));
     }
     let w = system.store().write(&actor.audit_actor()).await?;
@@ -109,14 +156,22 @@ pub async fn request(system: &System, actor: &Actor, entity_id: i64, months: u32
         },
     )
     .await?;
-    let rcpt = crate::relief::recipients(system, None, entity.founder_person_id, operator_org).await?;
+    let rcpt =
+        crate::relief::recipients(system, None, entity.founder_person_id, operator_org).await?;
     let context = json!({
         "entity_name": entity.name,
         "months": months,
         "reason": reason,
         "url": format!("/extensions/{}", stored.id),
     });
-    crate::relief::send_mail(&w, &rcpt.operator, "extension_requested", (TABLE.table(), stored.id), &context).await?;
+    crate::relief::send_mail(
+        &w,
+        &rcpt.operator,
+        "extension_requested",
+        (TABLE.table(), stored.id),
+        &context,
+    )
+    .await?;
     w.commit().await?;
     Ok(stored.id)
 }
@@ -133,23 +188,39 @@ pub struct ExtensionView {
 
 /// One extension request; `NotFound` outside the actor's scope.
 pub async fn view(system: &System, actor: &Actor, id: i64) -> ServiceResult<ExtensionView> {
-    let request = repo::find_extension_request(system.store(), id).await?.ok_or(ServiceError::NotFound)?;
-    let entity = tenants::find_entity(system.store(), request.entity_id).await?.ok_or(ServiceError::NotFound)?;
+    let request = repo::find_extension_request(system.store(), id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let entity = tenants::find_entity(system.store(), request.entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let (parties, _) = parties_for_entity(system, actor, &entity).await?;
     if parties.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    let approved_before = u32::try_from(repo::approved_extension_months(system.store(), entity.id).await?).unwrap_or(0);
-    Ok(ExtensionView { request, entity, parties, approved_before })
+    let approved_before =
+        u32::try_from(repo::approved_extension_months(system.store(), entity.id).await?)
+            .unwrap_or(0);
+    Ok(ExtensionView {
+        request,
+        entity,
+        parties,
+        approved_before,
+    })
 }
 
 /// The extension requests an official may decide (submitted, in their jurisdiction).
 pub async fn pending(system: &System, actor: &Actor) -> ServiceResult<Vec<ExtensionView>> {
-    if scope::official_jurisdictions(system, actor).await?.is_none() {
+    if scope::official_jurisdictions(system, actor)
+        .await?
+        .is_none()
+    {
         return Err(ServiceError::Forbidden);
     }
     let mut out = Vec::new();
-    for request in repo::extension_requests(system.store(), None, &[ExtensionState::Submitted]).await? {
+    for request in
+        repo::extension_requests(system.store(), None, &[ExtensionState::Submitted]).await?
+    {
         match view(system, actor, request.id).await {
             Ok(v) if v.parties.contains(&Party::Official) => out.push(v),
             Ok(_) | Err(ServiceError::NotFound) => {}
@@ -173,24 +244,40 @@ pub async fn decide(
     today: NaiveDate,
 ) -> ServiceResult<()> {
     let seen = view(system, actor, id).await?;
-    let action = if approve { ExtensionAction::Approve } else { ExtensionAction::Reject };
-    let to = match seen.parties.iter().map(|&p| ExtensionAction::apply(seen.request.state, action, p)).find_map(Result::ok) {
+    let action = if approve {
+        ExtensionAction::Approve
+    } else {
+        ExtensionAction::Reject
+    };
+    let to = match seen
+        .parties
+        .iter()
+        .map(|&p| ExtensionAction::apply(seen.request.state, action, p))
+        .find_map(Result::ok)
+    {
         Some(to) => to,
         None => {
-            let waits = seen
-                .parties
-                .iter()
-                .any(|&p| ExtensionAction::apply(seen.request.state, action, p) == Err(Unavailable::State));
+            let waits = seen.parties.iter().any(|&p| {
+                ExtensionAction::apply(seen.request.state, action, p) == Err(Unavailable::State)
+            });
             if waits {
                 let (zh, en) = ExtensionAction::waiting_for(seen.request.state);
-                return Err(ServiceError::conflict(format!("此操作现在不可用：{zh}。"), format!("Not available now: {en}.")));
+                return Err(ServiceError::conflict(
+                    format!("此操作现在不可用：{zh}。"),
+                    format!("Not available now: {en}."),
+                ));
             }
             return Err(ServiceError::Forbidden);
         }
     };
     let note = note.trim().to_owned();
     if !approve && note.is_empty() {
-        return Err(ServiceError::invalid(Problem::new("note", "required", "不予批准时请写明理由。", "Give the reason for a rejection.")));
+        return Err(ServiceError::invalid(Problem::new(
+            "note",
+            "required",
+            "不予批准时请写明理由。",
+            "Give the reason for a rejection.",
+        )));
     }
     let asked = u32::try_from(seen.request.months).unwrap_or(0);
     if approve {
@@ -216,7 +303,13 @@ pub async fn decide(
         .map(|w| w.end.to_string())
         .unwrap_or_default();
     let operator_org = facts.stays.last().and_then(|s| s.carrier.operator_org_id);
-    let rcpt = crate::relief::recipients(system, seen.request.requested_by, seen.entity.founder_person_id, operator_org).await?;
+    let rcpt = crate::relief::recipients(
+        system,
+        seen.request.requested_by,
+        seen.entity.founder_person_id,
+        operator_org,
+    )
+    .await?;
     let context = json!({
         "entity_name": seen.entity.name,
         "months": if approve { months } else { asked },
@@ -225,7 +318,12 @@ pub async fn decide(
         "window_end": window_end,
         "url": format!("/extensions/{id}"),
     });
-    let everyone: Vec<_> = rcpt.applicant.iter().chain(rcpt.operator.iter()).cloned().collect();
+    let everyone: Vec<_> = rcpt
+        .applicant
+        .iter()
+        .chain(rcpt.operator.iter())
+        .cloned()
+        .collect();
     let w = system.store().write(&actor.audit_actor()).await?;
     let read = cases::case_state_in::<ExtensionState>(&w, TABLE, id).await?;
     if read.version != version {
@@ -243,7 +341,14 @@ pub async fn decide(
         changes.push(("months", CaseValue::Int(Some(i64::from(months)))));
     }
     cases::move_case(&w, TABLE, id, &read, to, &changes).await?;
-    crate::relief::send_mail(&w, &everyone, "extension_decided", (TABLE.table(), id), &context).await?;
+    crate::relief::send_mail(
+        &w,
+        &everyone,
+        "extension_decided",
+        (TABLE.table(), id),
+        &context,
+    )
+    .await?;
     w.commit().await?;
     Ok(())
 }

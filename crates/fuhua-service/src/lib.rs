@@ -5,8 +5,10 @@
 pub mod accounts;
 pub mod actor;
 pub mod demo;
+pub mod entrepreneur;
 pub mod error;
 pub mod extension;
+pub mod inbox;
 pub mod relief;
 pub mod scope;
 pub mod system;

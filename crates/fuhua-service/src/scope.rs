@@ -14,7 +14,10 @@ use crate::error::ServiceResult;
 
 /// The jurisdictions an official's grants cover: each granted one and its streets
 /// and towns. `None` when the actor is no official.
-pub async fn official_jurisdictions(system: &System, actor: &Actor) -> ServiceResult<Option<Vec<i64>>> {
+pub async fn official_jurisdictions(
+    system: &System,
+    actor: &Actor,
+) -> ServiceResult<Option<Vec<i64>>> {
     let granted = actor.official_jurisdictions();
     if granted.is_empty() {
         return Ok(None);

@@ -102,7 +102,12 @@ fn input(
 
 /// Loads the facts of an entity. `as_of` bounds the founder's other windows: only
 /// windows that started before this entity's first stay count as "already had".
-pub async fn load(system: &System, entity_id: i64, params: &ParameterSet, as_of: NaiveDate) -> ServiceResult<Facts> {
+pub async fn load(
+    system: &System,
+    entity_id: i64,
+    params: &ParameterSet,
+    as_of: NaiveDate,
+) -> ServiceResult<Facts> {
     let entity = tenants::find_entity(system.store(), entity_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -111,7 +116,8 @@ pub async fn load(system: &System, entity_id: i64, params: &ParameterSet, as_of:
         .ok_or(ServiceError::NotFound)?;
     let stays = stays_of(system, entity.id).await?;
     let extension_months =
-        u32::try_from(relief_repo::approved_extension_months(system.store(), entity.id).await?).unwrap_or(0);
+        u32::try_from(relief_repo::approved_extension_months(system.store(), entity.id).await?)
+            .unwrap_or(0);
     let first_move_in = stays.iter().map(|s| s.stay.move_in).min();
     let mut prior: Option<DateRange> = None;
     for other in tenants::entities_of_founder(system.store(), founder.id).await? {
@@ -119,9 +125,12 @@ pub async fn load(system: &System, entity_id: i64, params: &ParameterSet, as_of:
             continue;
         }
         let other_stays = stays_of(system, other.id).await?;
-        let months = u32::try_from(relief_repo::approved_extension_months(system.store(), other.id).await?)
-            .unwrap_or(0);
-        let Ok(decision) = fuhua_waiver::calculate(&input(&founder, &other_stays, months, as_of, None), params) else {
+        let months =
+            u32::try_from(relief_repo::approved_extension_months(system.store(), other.id).await?)
+                .unwrap_or(0);
+        let Ok(decision) =
+            fuhua_waiver::calculate(&input(&founder, &other_stays, months, as_of, None), params)
+        else {
             continue;
         };
         let Some(window) = decision.value.window else {
@@ -144,7 +153,11 @@ pub async fn load(system: &System, entity_id: i64, params: &ParameterSet, as_of:
 }
 
 /// Applies R-WAIVER to the facts as of `as_of`.
-pub fn compute(facts: &Facts, params: &ParameterSet, as_of: NaiveDate) -> ServiceResult<Decision<WaiverResult>> {
+pub fn compute(
+    facts: &Facts,
+    params: &ParameterSet,
+    as_of: NaiveDate,
+) -> ServiceResult<Decision<WaiverResult>> {
     let input = input(
         &facts.founder,
         &facts.stays,
@@ -193,7 +206,11 @@ pub struct Eligibility {
 }
 
 /// The eligibility of the stay `stay_id` of the facts' entity.
-pub fn of_stay(facts: &Facts, decision: &Decision<WaiverResult>, stay_id: i64) -> ServiceResult<Eligibility> {
+pub fn of_stay(
+    facts: &Facts,
+    decision: &Decision<WaiverResult>,
+    stay_id: i64,
+) -> ServiceResult<Eligibility> {
     let index = facts
         .stays
         .iter()
@@ -214,9 +231,9 @@ pub fn of_stay(facts: &Facts, decision: &Decision<WaiverResult>, stay_id: i64) -
             payable: row.payable,
         })
         .collect();
-    let total_waived = ledger
-        .iter()
-        .fold(Money::default(), |sum, line| Money::round(sum.amount() + line.waived.amount()));
+    let total_waived = ledger.iter().fold(Money::default(), |sum, line| {
+        Money::round(sum.amount() + line.waived.amount())
+    });
     Ok(Eligibility {
         stay_id,
         as_of: result.as_of,
@@ -226,7 +243,12 @@ pub fn of_stay(facts: &Facts, decision: &Decision<WaiverResult>, stay_id: i64) -
         reasons: outcome
             .reasons
             .iter()
-            .map(|r| Text::new(r.describe(fuhua_core::Lang::Zh), r.describe(fuhua_core::Lang::En)))
+            .map(|r| {
+                Text::new(
+                    r.describe(fuhua_core::Lang::Zh),
+                    r.describe(fuhua_core::Lang::En),
+                )
+            })
             .collect(),
         window: result.window.map(|w| w.range()),
         window_months: result.window.map(|w| w.months),

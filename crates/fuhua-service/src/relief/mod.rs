@@ -14,11 +14,13 @@ use chrono::{NaiveDate, Utc};
 use fuhua_core::vocab::Regime;
 use fuhua_core::workflow::{Actions, Party, Unavailable};
 use fuhua_core::{Problem, vocabulary};
+use fuhua_store::Write;
 use fuhua_store::repo::carriers::{self, Carrier};
 use fuhua_store::repo::cases::{self, CaseTable, CaseValue};
-use fuhua_store::repo::relief::{self as repo, NewReliefApplication, NoteVisibility, ReliefApplication};
+use fuhua_store::repo::relief::{
+    self as repo, NewReliefApplication, NoteVisibility, ReliefApplication,
+};
 use fuhua_store::repo::tenants::{self, Entity, NewLedgerRow, Stay};
-use fuhua_store::Write;
 use fuhua_waiver::{ReliefAction, ReliefState};
 use serde_json::json;
 
@@ -28,7 +30,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::scope;
 pub use eligibility::{Eligibility, LedgerLine};
 pub(crate) use notify::{recipients, send as send_mail};
-pub use view::{ActionView, ApplicationView, TimelineEntry, list, view};
+pub use view::{ActionView, ApplicationView, ListQuery, PER_PAGE, TimelineEntry, list, view};
 
 const TABLE: CaseTable = CaseTable::ReliefApplications;
 
@@ -56,15 +58,29 @@ pub(crate) struct Loaded {
 /// Loads an application the actor may see; anything else is `NotFound`.
 pub(crate) async fn load(system: &System, actor: &Actor, id: i64) -> ServiceResult<Loaded> {
     let store = system.store();
-    let app = repo::find_relief_application(store, id).await?.ok_or(ServiceError::NotFound)?;
-    let stay = tenants::find_stay(store, app.stay_id).await?.ok_or(ServiceError::NotFound)?;
-    let entity = tenants::find_entity(store, app.entity_id).await?.ok_or(ServiceError::NotFound)?;
-    let carrier = carriers::find_carrier(store, stay.carrier_id).await?.ok_or(ServiceError::NotFound)?;
+    let app = repo::find_relief_application(store, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let stay = tenants::find_stay(store, app.stay_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let entity = tenants::find_entity(store, app.entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let carrier = carriers::find_carrier(store, stay.carrier_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let parties = scope::parties(system, actor, &entity, &carrier).await?;
     if parties.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    Ok(Loaded { app, stay, entity, carrier, parties })
+    Ok(Loaded {
+        app,
+        stay,
+        entity,
+        carrier,
+        parties,
+    })
 }
 
 /// The state `action` moves the case to, for the first of the actor's parties that
@@ -91,7 +107,12 @@ fn allowed(loaded: &Loaded, action: ReliefAction) -> ServiceResult<ReliefState> 
 }
 
 /// Begins the change and checks that the case is still as the form showed it.
-async fn begin(system: &System, actor: &Actor, loaded: &Loaded, version: i32) -> ServiceResult<(Write, cases::CaseState<ReliefState>)> {
+async fn begin(
+    system: &System,
+    actor: &Actor,
+    loaded: &Loaded,
+    version: i32,
+) -> ServiceResult<(Write, cases::CaseState<ReliefState>)> {
     let w = system.store().write(&actor.audit_actor()).await?;
     let read = cases::case_state_in::<ReliefState>(&w, TABLE, loaded.app.id).await?;
     if read.version != version || read.state != loaded.app.state {
@@ -117,15 +138,29 @@ fn mail_context(loaded: &Loaded) -> serde_json::Value {
 }
 
 /// What the rules give a stay of the actor's own entity, before applying.
-pub async fn preview(system: &System, actor: &Actor, stay_id: i64, today: NaiveDate) -> ServiceResult<Eligibility> {
+pub async fn preview(
+    system: &System,
+    actor: &Actor,
+    stay_id: i64,
+    today: NaiveDate,
+) -> ServiceResult<Eligibility> {
     let (_, _, eligibility) = own_stay(system, actor, stay_id, today).await?;
     Ok(eligibility)
 }
 
-async fn own_stay(system: &System, actor: &Actor, stay_id: i64, today: NaiveDate) -> ServiceResult<(Stay, Entity, Eligibility)> {
+async fn own_stay(
+    system: &System,
+    actor: &Actor,
+    stay_id: i64,
+    today: NaiveDate,
+) -> ServiceResult<(Stay, Entity, Eligibility)> {
     let store = system.store();
-    let stay = tenants::find_stay(store, stay_id).await?.ok_or(ServiceError::NotFound)?;
-    let entity = tenants::find_entity(store, stay.entity_id).await?.ok_or(ServiceError::NotFound)?;
+    let stay = tenants::find_stay(store, stay_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let entity = tenants::find_entity(store, stay.entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if actor.person_id != Some(entity.founder_person_id) {
         return Err(ServiceError::NotFound);
     }
@@ -139,7 +174,12 @@ async fn own_stay(system: &System, actor: &Actor, stay_id: i64, today: NaiveDate
 /// Applies for rent relief on a stay of the actor's own entity: records the
 /// application and submits it (draft → submitted) with the computed eligibility,
 /// and tells the operator. One open application per stay.
-pub async fn apply(system: &System, actor: &Actor, stay_id: i64, today: NaiveDate) -> ServiceResult<i64> {
+pub async fn apply(
+    system: &System,
+    actor: &Actor,
+    stay_id: i64,
+    today: NaiveDate,
+) -> ServiceResult<i64> {
     let (stay, entity, eligibility) = own_stay(system, actor, stay_id, today).await?;
     let open = repo::relief_applications_of_stay(system.store(), stay.id)
         .await?
@@ -147,19 +187,40 @@ pub async fn apply(system: &System, actor: &Actor, stay_id: i64, today: NaiveDat
         .find(|a| !closed_without_relief(a.state));
     if let Some(open) = open {
         return Err(ServiceError::conflict(
-            format!("该入驻已有一份办理中的申请（编号 {}），请勿重复申请。", open.id),
-            format!("This stay already has an application in progress (no. {}).", open.id),
+            format!(
+                "该入驻已有一份办理中的申请（编号 {}），请勿重复申请。",
+                open.id
+            ),
+            format!(
+                "This stay already has an application in progress (no. {}).",
+                open.id
+            ),
         ));
     }
-    let carrier = carriers::find_carrier(system.store(), stay.carrier_id).await?.ok_or(ServiceError::NotFound)?;
+    let carrier = carriers::find_carrier(system.store(), stay.carrier_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let w = system.store().write(&actor.audit_actor()).await?;
     let app = repo::add_relief_application(
         &w,
-        &NewReliefApplication { entity_id: entity.id, stay_id: stay.id, applicant_user_id: Some(actor.user_id) },
+        &NewReliefApplication {
+            entity_id: entity.id,
+            stay_id: stay.id,
+            applicant_user_id: Some(actor.user_id),
+        },
     )
     .await?;
-    let read = cases::CaseState { state: app.state, version: app.version };
-    let loaded = Loaded { app, stay, entity, carrier, parties: vec![Party::Applicant] };
+    let read = cases::CaseState {
+        state: app.state,
+        version: app.version,
+    };
+    let loaded = Loaded {
+        app,
+        stay,
+        entity,
+        carrier,
+        parties: vec![Party::Applicant],
+    };
     submit_in(system, &w, &loaded, &read, &eligibility).await?;
     w.commit().await?;
     Ok(loaded.app.id)
@@ -186,14 +247,33 @@ async fn submit_in(
         ],
     )
     .await?;
-    let to = notify::recipients(system, loaded.app.applicant_user_id, loaded.entity.founder_person_id, loaded.carrier.operator_org_id).await?;
+    let to = notify::recipients(
+        system,
+        loaded.app.applicant_user_id,
+        loaded.entity.founder_person_id,
+        loaded.carrier.operator_org_id,
+    )
+    .await?;
     let mut context = mail_context(loaded);
     context["applicant_name"] = json!(loaded.entity.name);
-    notify::send(w, &to.operator, "relief_submitted", (TABLE.table(), loaded.app.id), &context).await
+    notify::send(
+        w,
+        &to.operator,
+        "relief_submitted",
+        (TABLE.table(), loaded.app.id),
+        &context,
+    )
+    .await
 }
 
 /// Submits a draft again (after a dispute was revised).
-pub async fn submit(system: &System, actor: &Actor, id: i64, version: i32, today: NaiveDate) -> ServiceResult<()> {
+pub async fn submit(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    today: NaiveDate,
+) -> ServiceResult<()> {
     let loaded = load(system, actor, id).await?;
     allowed(&loaded, ReliefAction::Submit)?;
     let (_, _, eligibility) = own_stay(system, actor, loaded.stay.id, today).await?;
@@ -205,8 +285,17 @@ pub async fn submit(system: &System, actor: &Actor, id: i64, version: i32, today
 
 /// Simple moves with no further facts: withdraw (applicant), revise (applicant, a
 /// disputed application back to draft), confirm (operator).
-pub async fn act(system: &System, actor: &Actor, id: i64, version: i32, action: ReliefAction) -> ServiceResult<()> {
-    if !matches!(action, ReliefAction::Withdraw | ReliefAction::Revise | ReliefAction::Confirm) {
+pub async fn act(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    action: ReliefAction,
+) -> ServiceResult<()> {
+    if !matches!(
+        action,
+        ReliefAction::Withdraw | ReliefAction::Revise | ReliefAction::Confirm
+    ) {
         return Err(ServiceError::Forbidden);
     }
     let loaded = load(system, actor, id).await?;
@@ -219,8 +308,21 @@ pub async fn act(system: &System, actor: &Actor, id: i64, version: i32, action: 
     }
     cases::move_case(&w, TABLE, id, &read, to, &changes).await?;
     if action == ReliefAction::Confirm {
-        let rcpt = notify::recipients(system, loaded.app.applicant_user_id, loaded.entity.founder_person_id, None).await?;
-        notify::send(&w, &rcpt.applicant, "relief_confirmed", (TABLE.table(), id), &mail_context(&loaded)).await?;
+        let rcpt = notify::recipients(
+            system,
+            loaded.app.applicant_user_id,
+            loaded.entity.founder_person_id,
+            None,
+        )
+        .await?;
+        notify::send(
+            &w,
+            &rcpt.applicant,
+            "relief_confirmed",
+            (TABLE.table(), id),
+            &mail_context(&loaded),
+        )
+        .await?;
     }
     w.commit().await?;
     Ok(())
@@ -229,7 +331,12 @@ pub async fn act(system: &System, actor: &Actor, id: i64, version: i32, action: 
 fn required_text(field: &str, text: &str, max: usize) -> ServiceResult<String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(ServiceError::invalid(Problem::new(field, "required", "请填写此项。", "This field is required.")));
+        return Err(ServiceError::invalid(Problem::new(
+            field,
+            "required",
+            "请填写此项。",
+            "This field is required.",
+        )));
     }
     if text.chars().count() > max {
         return Err(ServiceError::invalid(Problem::new(
@@ -244,16 +351,43 @@ fn required_text(field: &str, text: &str, max: usize) -> ServiceResult<String> {
 
 /// The operator disputes the stay facts with a reason; the application goes back
 /// to the entrepreneur, who sees the reason.
-pub async fn dispute(system: &System, actor: &Actor, id: i64, version: i32, reason: &str) -> ServiceResult<()> {
+pub async fn dispute(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    reason: &str,
+) -> ServiceResult<()> {
     let loaded = load(system, actor, id).await?;
     let to = allowed(&loaded, ReliefAction::Dispute)?;
     let reason = required_text("reason", reason, 1000)?;
     let (w, read) = begin(system, actor, &loaded, version).await?;
-    cases::move_case(&w, TABLE, id, &read, to, &[("operator_note", CaseValue::Text(Some(reason.clone())))]).await?;
-    let rcpt = notify::recipients(system, loaded.app.applicant_user_id, loaded.entity.founder_person_id, None).await?;
+    cases::move_case(
+        &w,
+        TABLE,
+        id,
+        &read,
+        to,
+        &[("operator_note", CaseValue::Text(Some(reason.clone())))],
+    )
+    .await?;
+    let rcpt = notify::recipients(
+        system,
+        loaded.app.applicant_user_id,
+        loaded.entity.founder_person_id,
+        None,
+    )
+    .await?;
     let mut context = mail_context(&loaded);
     context["reason"] = json!(reason);
-    notify::send(&w, &rcpt.applicant, "relief_disputed", (TABLE.table(), id), &context).await?;
+    notify::send(
+        &w,
+        &rcpt.applicant,
+        "relief_disputed",
+        (TABLE.table(), id),
+        &context,
+    )
+    .await?;
     w.commit().await?;
     Ok(())
 }
@@ -270,13 +404,29 @@ pub struct Decision {
 /// today. An approval needs a regime (a stay the rules give nothing cannot be
 /// approved) and stores the stay's monthly ledger through today (SPEC §4 "money
 /// over time": it runs from the stay's move-in).
-pub async fn decide(system: &System, actor: &Actor, id: i64, version: i32, decision: &Decision, today: NaiveDate) -> ServiceResult<()> {
+pub async fn decide(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    decision: &Decision,
+    today: NaiveDate,
+) -> ServiceResult<()> {
     let loaded = load(system, actor, id).await?;
-    let action = if decision.approve { ReliefAction::Approve } else { ReliefAction::Reject };
+    let action = if decision.approve {
+        ReliefAction::Approve
+    } else {
+        ReliefAction::Reject
+    };
     let to = allowed(&loaded, action)?;
     let text = decision.text.trim().to_owned();
     if text.chars().count() > 2000 {
-        return Err(ServiceError::invalid(Problem::new("text", "too_long", "最多 2000 个字。", "At most 2000 characters.")));
+        return Err(ServiceError::invalid(Problem::new(
+            "text",
+            "too_long",
+            "最多 2000 个字。",
+            "At most 2000 characters.",
+        )));
     }
     if !decision.approve && text.is_empty() {
         return Err(ServiceError::invalid(Problem::new(
@@ -310,7 +460,10 @@ pub async fn decide(system: &System, actor: &Actor, id: i64, version: i32, decis
             ("eligibility", CaseValue::Text(Some(snapshot))),
             ("decided_by", CaseValue::Int(Some(actor.user_id))),
             ("decided_at", CaseValue::Time(Some(Utc::now()))),
-            ("decision_reason", CaseValue::Text(Some(decision.reason.as_str().to_owned()))),
+            (
+                "decision_reason",
+                CaseValue::Text(Some(decision.reason.as_str().to_owned())),
+            ),
             ("decision_note", CaseValue::Text(Some(text.clone()))),
         ],
     )
@@ -318,17 +471,50 @@ pub async fn decide(system: &System, actor: &Actor, id: i64, version: i32, decis
     if decision.approve {
         store_ledger(&w, &loaded, &eligibility).await?;
     }
-    let rcpt = notify::recipients(system, loaded.app.applicant_user_id, loaded.entity.founder_person_id, loaded.carrier.operator_org_id).await?;
+    let rcpt = notify::recipients(
+        system,
+        loaded.app.applicant_user_id,
+        loaded.entity.founder_person_id,
+        loaded.carrier.operator_org_id,
+    )
+    .await?;
     let mut context = mail_context(&loaded);
     context["approved"] = json!(decision.approve);
     context["reason_label"] = json!(decision.reason.label(fuhua_core::Lang::Zh));
     context["reason_text"] = json!(text);
     context["regime_label"] = json!(eligibility.regime.label(fuhua_core::Lang::Zh));
-    context["window_start"] = json!(eligibility.window.map(|w| w.start.to_string()).unwrap_or_default());
-    context["window_end"] = json!(eligibility.window.map(|w| w.end.to_string()).unwrap_or_default());
-    context["months_remaining"] = json!(eligibility.months_remaining.map(|m| m.to_string()).unwrap_or_default());
-    let everyone: Vec<_> = rcpt.applicant.iter().chain(rcpt.operator.iter()).cloned().collect();
-    notify::send(&w, &everyone, "relief_decided", (TABLE.table(), id), &context).await?;
+    context["window_start"] = json!(
+        eligibility
+            .window
+            .map(|w| w.start.to_string())
+            .unwrap_or_default()
+    );
+    context["window_end"] = json!(
+        eligibility
+            .window
+            .map(|w| w.end.to_string())
+            .unwrap_or_default()
+    );
+    context["months_remaining"] = json!(
+        eligibility
+            .months_remaining
+            .map(|m| m.to_string())
+            .unwrap_or_default()
+    );
+    let everyone: Vec<_> = rcpt
+        .applicant
+        .iter()
+        .chain(rcpt.operator.iter())
+        .cloned()
+        .collect();
+    notify::send(
+        &w,
+        &everyone,
+        "relief_decided",
+        (TABLE.table(), id),
+        &context,
+    )
+    .await?;
     w.commit().await?;
     Ok(())
 }
@@ -340,7 +526,11 @@ async fn store_ledger(w: &Write, loaded: &Loaded, eligibility: &Eligibility) -> 
     let rows: Vec<NewLedgerRow> = eligibility
         .ledger
         .iter()
-        .filter(|line| !stored.iter().any(|s| s.month == line.month && !s.adjustment))
+        .filter(|line| {
+            !stored
+                .iter()
+                .any(|s| s.month == line.month && !s.adjustment)
+        })
         .map(|line| NewLedgerRow {
             stay_id: loaded.stay.id,
             month: line.month.clone(),
@@ -361,16 +551,30 @@ async fn store_ledger(w: &Write, loaded: &Loaded, eligibility: &Eligibility) -> 
 
 /// Adds a note to an application: officials write internal notes or messages to
 /// the applicant; others only messages.
-pub async fn add_note(system: &System, actor: &Actor, id: i64, internal: bool, body: &str) -> ServiceResult<()> {
+pub async fn add_note(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    internal: bool,
+    body: &str,
+) -> ServiceResult<()> {
     let loaded = load(system, actor, id).await?;
     if internal && !loaded.parties.contains(&Party::Official) {
         return Err(ServiceError::Forbidden);
     }
-    if !loaded.parties.iter().any(|p| matches!(p, Party::Official | Party::Operator)) {
+    if !loaded
+        .parties
+        .iter()
+        .any(|p| matches!(p, Party::Official | Party::Operator))
+    {
         return Err(ServiceError::Forbidden);
     }
     let body = required_text("body", body, 2000)?;
-    let visibility = if internal { NoteVisibility::Internal } else { NoteVisibility::Applicant };
+    let visibility = if internal {
+        NoteVisibility::Internal
+    } else {
+        NoteVisibility::Applicant
+    };
     let w = system.store().write(&actor.audit_actor()).await?;
     repo::add_case_note(&w, TABLE.table(), id, actor.user_id, visibility, &body).await?;
     w.commit().await?;

@@ -27,7 +27,10 @@ pub async fn recipients(
 ) -> ServiceResult<Recipients> {
     let store = system.store();
     let applicant = match applicant_user_id {
-        Some(id) => people::find_user_by_id(store, id).await?.into_iter().collect(),
+        Some(id) => people::find_user_by_id(store, id)
+            .await?
+            .into_iter()
+            .collect(),
         None => people::users_of_person(store, founder_person_id).await?,
     };
     let operator = match operator_org_id {
@@ -35,7 +38,10 @@ pub async fn recipients(
         None => Vec::new(),
     };
     Ok(Recipients {
-        applicant: applicant.into_iter().filter(|u| u.email.is_some()).collect(),
+        applicant: applicant
+            .into_iter()
+            .filter(|u| u.email.is_some())
+            .collect(),
         operator: operator.into_iter().filter(|u| u.email.is_some()).collect(),
     })
 }

@@ -8,7 +8,9 @@ use fuhua_core::vocab::FounderGroup;
 use fuhua_core::workflow::{Actions, Party, Workflow};
 use fuhua_store::repo::carriers::Carrier;
 use fuhua_store::repo::people;
-use fuhua_store::repo::relief::{self as repo, NoteVisibility, ReliefApplication, ReliefFilter, ReliefListRow};
+use fuhua_store::repo::relief::{
+    self as repo, NoteVisibility, ReliefApplication, ReliefFilter, ReliefListRow,
+};
 use fuhua_store::repo::tenants::{Entity, Stay};
 use fuhua_store::repo::timeline;
 use fuhua_waiver::{ReliefAction, ReliefState};
@@ -64,7 +66,9 @@ impl ApplicationView {
 }
 
 fn describe_action(action: &str) -> Text {
-    let state = action.strip_prefix("transition:").and_then(|s| s.parse::<ReliefState>().ok());
+    let state = action
+        .strip_prefix("transition:")
+        .and_then(|s| s.parse::<ReliefState>().ok());
     match (action, state) {
         ("create", _) => Text::new("创建申请", "application created"),
         (_, Some(state)) => Text::new(
@@ -88,7 +92,12 @@ fn mail_label(template: &str, state: &str) -> Text {
 }
 
 /// One application with what the viewer may do; `NotFound` outside their scope.
-pub async fn view(system: &System, actor: &Actor, id: i64, today: NaiveDate) -> ServiceResult<ApplicationView> {
+pub async fn view(
+    system: &System,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> ServiceResult<ApplicationView> {
     let loaded = load(system, actor, id).await?;
     let store = system.store();
     let founder = people::find_person(store, loaded.entity.founder_person_id)
@@ -96,7 +105,11 @@ pub async fn view(system: &System, actor: &Actor, id: i64, today: NaiveDate) -> 
         .ok_or(ServiceError::NotFound)?;
     let closed = loaded.app.state.next().is_empty();
     let eligibility = if closed {
-        loaded.app.eligibility.clone().and_then(|v| serde_json::from_value::<Eligibility>(v).ok())
+        loaded
+            .app
+            .eligibility
+            .clone()
+            .and_then(|v| serde_json::from_value::<Eligibility>(v).ok())
     } else {
         let params = system.parameters().await?;
         let facts = eligibility::load(system, loaded.entity.id, &params, today).await?;
@@ -106,7 +119,9 @@ pub async fn view(system: &System, actor: &Actor, id: i64, today: NaiveDate) -> 
     };
     let mut actions = Vec::new();
     for &action in ReliefAction::ALL {
-        let mine = ReliefAction::moves().iter().any(|m| m.action == action && loaded.parties.contains(&m.by));
+        let mine = ReliefAction::moves()
+            .iter()
+            .any(|m| m.action == action && loaded.parties.contains(&m.by));
         if !mine {
             continue;
         }
@@ -118,13 +133,24 @@ pub async fn view(system: &System, actor: &Actor, id: i64, today: NaiveDate) -> 
             let (zh, en) = ReliefAction::waiting_for(loaded.app.state);
             Text::new(zh, en)
         });
-        actions.push(ActionView { action, available, why_not });
+        actions.push(ActionView {
+            action,
+            available,
+            why_not,
+        });
     }
     let is_official = loaded.parties.contains(&Party::Official);
     let mut timeline_entries = Vec::new();
     for row in timeline::audit_of(store, TABLE.table(), id).await? {
-        let at = DateTime::parse_from_rfc3339(&row.at).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
-        timeline_entries.push(TimelineEntry { at, who: row.actor, what: describe_action(&row.action), internal: false });
+        let at = DateTime::parse_from_rfc3339(&row.at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        timeline_entries.push(TimelineEntry {
+            at,
+            who: row.actor,
+            what: describe_action(&row.action),
+            internal: false,
+        });
     }
     for mail in timeline::mails_of_case(store, TABLE.table(), id).await? {
         timeline_entries.push(TimelineEntry {
@@ -178,7 +204,11 @@ pub struct ListQuery {
 pub const PER_PAGE: u64 = 25;
 
 /// One page of the applications the actor may see, with the number of all matches.
-pub async fn list(system: &System, actor: &Actor, query: &ListQuery) -> ServiceResult<(Vec<ReliefListRow>, u64)> {
+pub async fn list(
+    system: &System,
+    actor: &Actor,
+    query: &ListQuery,
+) -> ServiceResult<(Vec<ReliefListRow>, u64)> {
     let mut filter = ReliefFilter {
         states: query.state.into_iter().collect(),
         jurisdiction_id: query.jurisdiction_id,

@@ -52,7 +52,11 @@ pub struct CaseState<S> {
 
 /// Reads a case's current state and version. A stored state that is not one of
 /// `S`'s values (the wrong type for this table, or a damaged row) is `Corrupt`.
-pub async fn case_state<S>(store: &Store, case: CaseTable, id: i64) -> Result<CaseState<S>, StoreError>
+pub async fn case_state<S>(
+    store: &Store,
+    case: CaseTable,
+    id: i64,
+) -> Result<CaseState<S>, StoreError>
 where
     S: Workflow + FromStr,
 {
@@ -60,7 +64,11 @@ where
 }
 
 /// [`case_state`] inside a change (so the read and the move see the same data).
-pub async fn case_state_in<S>(w: &Write, case: CaseTable, id: i64) -> Result<CaseState<S>, StoreError>
+pub async fn case_state_in<S>(
+    w: &Write,
+    case: CaseTable,
+    id: i64,
+) -> Result<CaseState<S>, StoreError>
 where
     S: Workflow + FromStr,
 {

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use fuhua_core::vocab::FounderGroup;
 use fuhua_waiver::{ExtensionState, ReliefState};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 
 use super::{by_id, every, insert, now, parse_code};
@@ -222,14 +224,23 @@ pub async fn list_relief(
     let mut q = filtered(filter);
     q.expr_as(Expr::col(("relief_applications", "id")), "id")
         .expr_as(Expr::col(("relief_applications", "state")), "state")
-        .expr_as(Expr::col(("relief_applications", "submitted_at")), "submitted_at")
-        .expr_as(Expr::col(("relief_applications", "updated_at")), "updated_at")
+        .expr_as(
+            Expr::col(("relief_applications", "submitted_at")),
+            "submitted_at",
+        )
+        .expr_as(
+            Expr::col(("relief_applications", "updated_at")),
+            "updated_at",
+        )
         .expr_as(Expr::col(("entities", "name")), "entity_name")
         .expr_as(Expr::col(("people", "name")), "founder_name")
         .expr_as(Expr::col(("people", "founder_group")), "founder_group")
         .expr_as(Expr::col(("carriers", "id")), "carrier_id")
         .expr_as(Expr::col(("carriers", "name")), "carrier_name")
-        .expr_as(Expr::col(("carriers", "jurisdiction_id")), "jurisdiction_id")
+        .expr_as(
+            Expr::col(("carriers", "jurisdiction_id")),
+            "jurisdiction_id",
+        )
         .order_by(("relief_applications", "updated_at"), Order::Asc)
         .order_by(("relief_applications", "id"), Order::Asc)
         .limit(per_page)
@@ -271,7 +282,10 @@ pub async fn relief_waiting(
 ) -> Result<Waiting, StoreError> {
     let mut q = filtered(filter);
     q.expr_as(Func::count(Expr::col(("relief_applications", "id"))), "n")
-        .expr_as(Func::min(Expr::col(("relief_applications", "updated_at"))), "oldest");
+        .expr_as(
+            Func::min(Expr::col(("relief_applications", "updated_at"))),
+            "oldest",
+        );
     let (count, oldest) = match store.db().query_one(&q).await? {
         Some(row) => (
             row.try_get::<i64>("", "n")?,
@@ -384,7 +398,8 @@ pub async fn extension_requests(
         query = query.filter(extension_request::Column::EntityId.is_in(ids.iter().copied()));
     }
     if !states.is_empty() {
-        query = query.filter(extension_request::Column::State.is_in(states.iter().map(|s| s.as_str())));
+        query =
+            query.filter(extension_request::Column::State.is_in(states.iter().map(|s| s.as_str())));
     }
     every(
         store,
@@ -396,11 +411,13 @@ pub async fn extension_requests(
 
 /// Months of approved extensions of an entity (the `extension_months` of R-WAIVER).
 pub async fn approved_extension_months(store: &Store, entity_id: i64) -> Result<i32, StoreError> {
-    Ok(extension_requests(store, Some(&[entity_id]), &[ExtensionState::Approved])
-        .await?
-        .iter()
-        .map(|r| r.months)
-        .sum())
+    Ok(
+        extension_requests(store, Some(&[entity_id]), &[ExtensionState::Approved])
+            .await?
+            .iter()
+            .map(|r| r.months)
+            .sum(),
+    )
 }
 
 // ---------------------------------------------------------------------------

@@ -146,5 +146,10 @@ pub async fn mails_of_user(
     user_id: i64,
     limit: u64,
 ) -> Result<Vec<MailEntry>, StoreError> {
-    mails_where(store, vec![Expr::col("recipient_user_id").eq(user_id)], limit).await
+    mails_where(
+        store,
+        vec![Expr::col("recipient_user_id").eq(user_id)],
+        limit,
+    )
+    .await
 }
