@@ -16,6 +16,22 @@ use fuhua_waiver::{ReliefAction, ReliefState};
 use crate::helpers::today;
 use crate::world::{self, World, d};
 
+fn yes(months: u32, note: &str) -> extension::ExtensionDecision {
+    extension::ExtensionDecision {
+        approve: true,
+        months,
+        note: note.into(),
+    }
+}
+
+fn no() -> extension::ExtensionDecision {
+    extension::ExtensionDecision {
+        approve: false,
+        months: 0,
+        note: "no".into(),
+    }
+}
+
 fn approve() -> Decision {
     Decision {
         approve: true,
@@ -397,14 +413,14 @@ async fn extensions_are_asked_for_within_the_caps_and_lengthen_the_window_once_a
         let pending = extension::pending(&world.system, &official).await.unwrap();
         assert_eq!(pending.len(), 1);
         let v = pending[0].request.version;
-        let over = extension::decide(&world.system, &official, id, v, true, 7, "", today())
+        let over = extension::decide(&world.system, &official, id, v, &yes(7, ""), today())
             .await
             .unwrap_err();
         assert!(
             matches!(over, ServiceError::Invalid(_)),
             "cannot approve more than asked"
         );
-        extension::decide(&world.system, &official, id, v, true, 6, "同意", today())
+        extension::decide(&world.system, &official, id, v, &yes(6, "同意"), today())
             .await
             .unwrap();
         let preview = relief::preview(&world.system, &founder, world.stay_id, today())
@@ -419,7 +435,7 @@ async fn extensions_are_asked_for_within_the_caps_and_lengthen_the_window_once_a
                 .iter()
                 .any(|m| m.template == "extension_decided" && m.to_address == "founder@example.cn")
         );
-        let again = extension::decide(&world.system, &official, id, v + 1, false, 0, "no", today())
+        let again = extension::decide(&world.system, &official, id, v + 1, &no(), today())
             .await
             .unwrap_err();
         assert!(matches!(again, ServiceError::Conflict { .. }), "{again:?}");

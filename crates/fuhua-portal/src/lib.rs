@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api;
+pub mod export;
 pub mod filters;
+pub mod format;
 pub mod pages;
+pub mod session;
 pub mod templates;
 
 use std::convert::Infallible;

@@ -25,6 +25,54 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/message.html",
         include_str!("../../../web/templates/pages/message.html"),
     ),
+    (
+        "partials/eligibility.html",
+        include_str!("../../../web/templates/partials/eligibility.html"),
+    ),
+    (
+        "pages/work/message.html",
+        include_str!("../../../web/templates/pages/work/message.html"),
+    ),
+    (
+        "pages/work/dashboard.html",
+        include_str!("../../../web/templates/pages/work/dashboard.html"),
+    ),
+    (
+        "pages/work/relief_new.html",
+        include_str!("../../../web/templates/pages/work/relief_new.html"),
+    ),
+    (
+        "pages/work/relief_case.html",
+        include_str!("../../../web/templates/pages/work/relief_case.html"),
+    ),
+    (
+        "pages/work/relief_list.html",
+        include_str!("../../../web/templates/pages/work/relief_list.html"),
+    ),
+    (
+        "pages/work/relief_letter.html",
+        include_str!("../../../web/templates/pages/work/relief_letter.html"),
+    ),
+    (
+        "pages/work/ledger.html",
+        include_str!("../../../web/templates/pages/work/ledger.html"),
+    ),
+    (
+        "pages/work/extension_new.html",
+        include_str!("../../../web/templates/pages/work/extension_new.html"),
+    ),
+    (
+        "pages/work/extension_list.html",
+        include_str!("../../../web/templates/pages/work/extension_list.html"),
+    ),
+    (
+        "pages/work/extension_case.html",
+        include_str!("../../../web/templates/pages/work/extension_case.html"),
+    ),
+    (
+        "pages/work/entity_new.html",
+        include_str!("../../../web/templates/pages/work/entity_new.html"),
+    ),
 ];
 
 /// Message catalogues, one pair per area of the portal (`web/i18n/<area>.<lang>.json`;
@@ -87,6 +135,7 @@ impl Templates {
         let mut env = Environment::new();
         // A missing variable or message key is a bug, not an empty string.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        crate::format::register(&mut env);
         for &(name, source) in TEMPLATES {
             env.add_template(name, source)
                 .map_err(|source| TemplateError::Template { name, source })?;

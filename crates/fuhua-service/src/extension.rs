@@ -233,16 +233,24 @@ pub async fn pending(system: &System, actor: &Actor) -> ServiceResult<Vec<Extens
 /// An official approves `months` (at most what was asked, within the caps) or
 /// rejects with a note; the applicant and the operator are told, with the new end
 /// of the window.
+/// An official's decision on an extension request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionDecision {
+    pub approve: bool,
+    /// Months approved (ignored for a rejection).
+    pub months: u32,
+    pub note: String,
+}
+
 pub async fn decide(
     system: &System,
     actor: &Actor,
     id: i64,
     version: i32,
-    approve: bool,
-    months: u32,
-    note: &str,
+    decision: &ExtensionDecision,
     today: NaiveDate,
 ) -> ServiceResult<()> {
+    let (approve, months, note) = (decision.approve, decision.months, decision.note.as_str());
     let seen = view(system, actor, id).await?;
     let action = if approve {
         ExtensionAction::Approve

@@ -58,6 +58,22 @@ pub async fn parties(
     Ok(parties)
 }
 
+/// The jurisdictions an official may filter by, as (id, name), by code.
+pub async fn jurisdiction_choices(
+    system: &System,
+    actor: &Actor,
+) -> ServiceResult<Vec<(i64, String)>> {
+    let Some(ids) = official_jurisdictions(system, actor).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(reference::list_jurisdictions(system.store())
+        .await?
+        .into_iter()
+        .filter(|j| ids.contains(&j.id))
+        .map(|j| (j.id, j.name))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Server-rendered pages.
 
 pub mod calculator;
+pub mod work;
 
 use fuhua_core::Lang;
 use minijinja::context;
