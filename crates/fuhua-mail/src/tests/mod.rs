@@ -3,6 +3,7 @@
 
 mod delivery;
 mod headers;
+mod settings;
 mod templates;
 
 use std::path::Path;
