@@ -3,7 +3,7 @@
 //! QUIT), records every message it accepts, and can be stopped and started again
 //! on the same port to play a relay that is down for a while.
 //!
-//! ```ignore
+//! ```text
 //! let mut smtp = TestSmtp::start().await?;
 //! // FUHUA_SMTP_URL = smtp.url()
 //! let received = smtp.wait_for(1, Duration::from_secs(10)).await?;
