@@ -195,6 +195,71 @@ pub async fn mark_failed(
     Ok(store.db().execute(&update).await?.rows_affected() == 1)
 }
 
+/// Records a failure that no retry can mend (an address that does not parse, a
+/// context that does not fit its template): the mail is marked `failed` at once for
+/// a person to look at (only by the worker holding the lease).
+pub async fn mark_undeliverable(
+    store: &Store,
+    id: i64,
+    worker: &str,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let update = Query::update()
+        .table("mail_outbox")
+        .value("state", "failed")
+        .value("last_error", error.chars().take(500).collect::<String>())
+        .value("locked_until", Option::<DateTime<Utc>>::None)
+        .value("next_attempt_at", now)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("locked_by").eq(worker))
+        .and_where(Expr::col("state").eq("pending"))
+        .to_owned();
+    Ok(store.db().execute(&update).await?.rows_affected() == 1)
+}
+
+/// One outbox row as it stands: what a case's timeline shows of its emails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub mail: Mail,
+    /// `pending`, `sent` or `failed`.
+    pub state: String,
+    /// Delivery attempts so far (counted when a sender claims the mail).
+    pub attempts: i32,
+    /// Not before this time is the mail tried (again).
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outbox row `id`, if there is one.
+pub async fn entry(store: &Store, id: i64) -> Result<Option<Entry>, StoreError> {
+    use sea_orm::EntityTrait;
+    let Some(row) = crate::entities::mail_outbox::Entity::find_by_id(id)
+        .one(store.db())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Entry {
+        id: row.id,
+        mail: Mail {
+            to_address: row.to_address,
+            template: row.template,
+            lang: row.lang,
+            context: serde_json::from_str(&row.context)?,
+        },
+        state: row.state,
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at,
+        last_error: row.last_error,
+        sent_at: row.sent_at,
+        created_at: row.created_at,
+    }))
+}
+
 /// How many mails wait, by state (for dashboards and tests).
 pub async fn count(store: &Store, state: &str) -> Result<i64, StoreError> {
     let q = Query::select()

@@ -1,5 +1,5 @@
 //! `fuhua` — the one binary of the platform: serve, migrate, demo, user add, audit
-//! verify.
+//! verify, mail send.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -67,6 +67,17 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Send mail from the outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Send the mail that is due now, once (FUHUA_SMTP_URL, or .eml files under
+    /// the data directory's mail/ folder), and print how many were sent, failed
+    /// and are left.
+    Send,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +179,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let system = open(&settings, true).await?;
             let actor = actor(&system, cli.data.as_user.as_deref()).await?;
             add_user(&system, &actor, args).await
+        }
+        Command::Mail(MailCommand::Send) => {
+            let system = open(&settings, true).await?;
+            let report = fuhua_mail::send_once_from_env(system.store(), settings.data_dir)
+                .await
+                .map_err(|e| e.to_string())?;
+            println_out(&report.to_string());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify) => {
             let system = open(&settings, false).await?;
@@ -338,6 +357,7 @@ async fn serve(
     }
     let params = system.parameters().await.map_err(|e| e.to_string())?;
     let backend = system.store().backend();
+    let store = system.store().clone();
     let state = AppState::with_system(params, Clock::Shanghai, system)
         .map_err(|e| format!("cannot load the templates: {e}"))?;
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -349,8 +369,10 @@ async fn serve(
             )
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let mail = fuhua_mail::spawn_from_env(store, settings.data_dir).map_err(|e| e.to_string())?;
     tracing::info!(%address, database = backend, "Fuhua is serving on http://{address}/");
     fuhua_portal::serve(listener, state, shutdown_signal()).await;
+    mail.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,246 @@
+//! The emails Fuhua sends, one typed context per email. A use case builds one of
+//! these and enqueues it with [`outbox_mail`] in the transaction of the change it
+//! reports (SPEC §6), so a field name can never drift from its template.
+//!
+//! `url` fields are site paths such as `/relief/12`; the renderer prefixes them with
+//! the public base URL (`FUHUA_PUBLIC_URL`). Dates are passed already formatted
+//! (`2026-03-01`), empty when not known.
+
+use fuhua_core::lang::Lang;
+use fuhua_store::outbox::Mail;
+use serde::Serialize;
+
+use crate::error::MailError;
+
+/// One email: its template folder under `web/templates/email/` and a sample
+/// context for previews and tests.
+pub trait Email: Serialize {
+    /// The template folder, e.g. `relief_submitted`.
+    const TEMPLATE: &'static str;
+    /// A plausible context (demo names), used to check that the templates render.
+    fn sample() -> Self;
+}
+
+/// The outbox row for `email` to `to_address` in `lang`, ready for
+/// `fuhua_store::outbox::enqueue`. The address is checked when the mail is sent: an
+/// unusable one marks the row `failed` instead of blocking the change it reports.
+pub fn outbox_mail<E: Email>(to_address: &str, lang: Lang, email: &E) -> Result<Mail, MailError> {
+    let context = serde_json::to_value(email).map_err(|e| MailError::Render {
+        template: E::TEMPLATE.to_owned(),
+        lang: lang.tag(),
+        reason: e.to_string(),
+    })?;
+    Ok(Mail {
+        to_address: to_address.trim().to_owned(),
+        template: E::TEMPLATE.to_owned(),
+        lang: lang.tag().to_owned(),
+        context,
+    })
+}
+
+/// To the carrier's operator: an entrepreneur submitted a rent-relief application
+/// on one of its carriers; the stay facts wait for confirmation (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReliefSubmitted {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub carrier_name: String,
+    /// Who submitted, as shown to the operator.
+    pub applicant_name: String,
+    pub application_id: i64,
+    pub url: String,
+}
+
+impl Email for ReliefSubmitted {
+    const TEMPLATE: &'static str = "relief_submitted";
+    fn sample() -> Self {
+        ReliefSubmitted {
+            recipient_name: "王静".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            applicant_name: "李明".into(),
+            application_id: 12,
+            url: "/relief/12".into(),
+        }
+    }
+}
+
+/// To the entrepreneur: the operator confirmed the stay; the application goes to
+/// the official.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReliefConfirmed {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub carrier_name: String,
+    pub application_id: i64,
+    pub url: String,
+}
+
+impl Email for ReliefConfirmed {
+    const TEMPLATE: &'static str = "relief_confirmed";
+    fn sample() -> Self {
+        ReliefConfirmed {
+            recipient_name: "李明".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            application_id: 12,
+            url: "/relief/12".into(),
+        }
+    }
+}
+
+/// To the entrepreneur: the operator disputed the stay facts; the application is
+/// back in draft with the operator's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReliefDisputed {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub carrier_name: String,
+    pub application_id: i64,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Email for ReliefDisputed {
+    const TEMPLATE: &'static str = "relief_disputed";
+    fn sample() -> Self {
+        ReliefDisputed {
+            recipient_name: "李明".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            application_id: 12,
+            reason: "入驻面积应为 120 平方米，与租赁合同不一致。".into(),
+            url: "/relief/12".into(),
+        }
+    }
+}
+
+/// To the entrepreneur and the operator: an official approved or rejected the
+/// application. `regime_label`, `window_start`, `window_end` and
+/// `months_remaining` describe the relief when approved; `reason_label` (the reason
+/// code's label) and `reason_text` may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReliefDecided {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub carrier_name: String,
+    pub application_id: i64,
+    pub approved: bool,
+    pub reason_label: String,
+    pub reason_text: String,
+    pub regime_label: String,
+    pub window_start: String,
+    pub window_end: String,
+    pub months_remaining: String,
+    pub url: String,
+}
+
+impl Email for ReliefDecided {
+    const TEMPLATE: &'static str = "relief_decided";
+    fn sample() -> Self {
+        ReliefDecided {
+            recipient_name: "李明".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            application_id: 12,
+            approved: true,
+            reason_label: String::new(),
+            reason_text: "材料齐全，符合减免条件。".into(),
+            regime_label: "三年全额免租".into(),
+            window_start: "2026-03-01".into(),
+            window_end: "2029-02-28".into(),
+            months_remaining: "33".into(),
+            url: "/relief/12".into(),
+        }
+    }
+}
+
+/// To the operator: an extension of the relief window was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionRequested {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub months: i64,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Email for ExtensionRequested {
+    const TEMPLATE: &'static str = "extension_requested";
+    fn sample() -> Self {
+        ExtensionRequested {
+            recipient_name: "王静".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            months: 6,
+            reason: "研发周期延长，产品尚未量产。".into(),
+            url: "/extensions/3".into(),
+        }
+    }
+}
+
+/// To the entrepreneur and the operator: an official decided an extension request
+/// (R-WAIVER-EXTEND). `window_end` is the new end when approved, else empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionDecided {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub months: i64,
+    pub approved: bool,
+    pub reason_text: String,
+    pub window_end: String,
+    pub url: String,
+}
+
+impl Email for ExtensionDecided {
+    const TEMPLATE: &'static str = "extension_decided";
+    fn sample() -> Self {
+        ExtensionDecided {
+            recipient_name: "李明".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            months: 6,
+            approved: true,
+            reason_text: "延期月数在上限之内，予以批准。".into(),
+            window_end: "2029-08-31".into(),
+            url: "/extensions/3".into(),
+        }
+    }
+}
+
+/// To the email on record of a person: the one-time code that proves a new
+/// account belongs to that person (issue 6, signing in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountLinkCode {
+    pub recipient_name: String,
+    pub code: String,
+    /// How long the code is valid, in minutes.
+    pub minutes: i64,
+}
+
+impl Email for AccountLinkCode {
+    const TEMPLATE: &'static str = "account_link_code";
+    fn sample() -> Self {
+        AccountLinkCode {
+            recipient_name: "李明".into(),
+            code: "482913".into(),
+            minutes: 30,
+        }
+    }
+}
+
+/// To the user: the password of the account was changed (and other sessions
+/// ended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PasswordChanged {
+    pub recipient_name: String,
+    pub url: String,
+}
+
+impl Email for PasswordChanged {
+    const TEMPLATE: &'static str = "password_changed";
+    fn sample() -> Self {
+        PasswordChanged {
+            recipient_name: "李明".into(),
+            url: "/login".into(),
+        }
+    }
+}
