@@ -254,8 +254,12 @@ async fn submit_in(
         loaded.carrier.operator_org_id,
     )
     .await?;
+    let founder =
+        fuhua_store::repo::people::find_person(system.store(), loaded.entity.founder_person_id)
+            .await?;
     let mut context = mail_context(loaded);
-    context["applicant_name"] = json!(loaded.entity.name);
+    context["applicant_name"] =
+        json!(founder.map_or_else(|| loaded.entity.name.clone(), |p| p.name));
     notify::send(
         w,
         &to.operator,
