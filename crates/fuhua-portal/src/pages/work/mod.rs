@@ -12,3 +12,159 @@ pub mod relief;
 mod render;
 
 pub use render::{Work, redirect};
+
+use fuhua_service::System;
+use warp::path::FullPath;
+use warp::reply::Response;
+use warp::{Filter, Rejection};
+
+use crate::AppState;
+use crate::filters::query_pairs;
+use crate::session::{self, Session};
+
+/// Every route of the signed-in portal: (method, path pattern). The authorization
+/// table test (tests/integration/authz.rs) must have a row for each.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/dashboard"),
+    ("GET", "/relief"),
+    ("GET", "/relief/new"),
+    ("POST", "/relief"),
+    ("GET", "/relief/{id}"),
+    ("POST", "/relief/{id}/act"),
+    ("POST", "/relief/{id}/notes"),
+    ("GET", "/relief/{id}/letter"),
+    ("GET", "/stays/{id}/ledger"),
+    ("GET", "/stays/{id}/ledger.csv"),
+    ("GET", "/stays/{id}/ledger.xlsx"),
+    ("GET", "/entities/new"),
+    ("POST", "/entities"),
+    ("GET", "/extensions"),
+    ("GET", "/extensions/new"),
+    ("POST", "/extensions"),
+    ("GET", "/extensions/{id}"),
+    ("POST", "/extensions/{id}/decide"),
+];
+
+type Pairs = Vec<(String, String)>;
+
+/// The portal's system of record, or a 404 when it runs without one.
+fn system_of(state: &AppState) -> Result<System, Rejection> {
+    state.system().cloned().ok_or_else(warp::reject::not_found)
+}
+
+/// A signed-in GET: the [`Work`] of the request.
+fn read(state: AppState) -> impl Filter<Extract = (Work,), Error = Rejection> + Clone {
+    warp::get()
+        .and(session::required(state.clone()))
+        .and(warp::path::full())
+        .and_then(move |session: Session, path: FullPath| {
+            let state = state.clone();
+            async move {
+                Ok::<_, Rejection>(Work::new(
+                    state.clone(),
+                    system_of(&state)?,
+                    session,
+                    path.as_str(),
+                ))
+            }
+        })
+}
+
+/// A signed-in POST whose origin and CSRF token checked out: the [`Work`] and the
+/// form's fields.
+fn write(state: AppState) -> impl Filter<Extract = (Work, Pairs), Error = Rejection> + Clone {
+    warp::post()
+        .and(crate::csrf::form(state.clone()))
+        .and(warp::path::full())
+        .and_then(move |(session, pairs): (Session, Pairs), path: FullPath| {
+            let state = state.clone();
+            async move {
+                let work = Work::new(state.clone(), system_of(&state)?, session, path.as_str());
+                Ok::<_, Rejection>((work, pairs))
+            }
+        })
+        .untuple_one()
+}
+
+/// The signed-in routes (404 when the portal runs without a database). Their
+/// rejections (login redirect, CSRF) are answered by `session::with_recovery`.
+pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    let get = read(state.clone());
+    let post = write(state);
+    let reads = warp::path!("dashboard")
+        .and(get.clone())
+        .then(dashboard::page)
+        .or(warp::path!("relief")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(relief::list))
+        .unify()
+        .or(warp::path!("relief" / "new")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(relief::new))
+        .unify()
+        .or(warp::path!("relief" / i64)
+            .and(get.clone())
+            .and(query_pairs())
+            .then(|id, w, q| relief::show(w, id, q)))
+        .unify()
+        .or(warp::path!("relief" / i64 / "letter")
+            .and(get.clone())
+            .then(|id, w| relief::letter(w, id)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "ledger")
+            .and(get.clone())
+            .then(|id, w| ledger::show(w, id, ledger::Format::Page)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "ledger.csv")
+            .and(get.clone())
+            .then(|id, w| ledger::show(w, id, ledger::Format::Csv)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "ledger.xlsx")
+            .and(get.clone())
+            .then(|id, w| ledger::show(w, id, ledger::Format::Xlsx)))
+        .unify()
+        .or(warp::path!("entities" / "new")
+            .and(get.clone())
+            .then(entity::new))
+        .unify()
+        .or(warp::path!("extensions")
+            .and(get.clone())
+            .then(extension::list))
+        .unify()
+        .or(warp::path!("extensions" / "new")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(extension::new))
+        .unify()
+        .or(warp::path!("extensions" / i64)
+            .and(get)
+            .and(query_pairs())
+            .then(|id, w, q| extension::show(w, id, q)))
+        .unify();
+    let writes = warp::path!("relief")
+        .and(post.clone())
+        .then(relief::create)
+        .or(warp::path!("relief" / i64 / "act")
+            .and(post.clone())
+            .then(|id, w, f| relief::act(w, id, f)))
+        .unify()
+        .or(warp::path!("relief" / i64 / "notes")
+            .and(post.clone())
+            .then(|id, w, f| relief::note(w, id, f)))
+        .unify()
+        .or(warp::path!("entities")
+            .and(post.clone())
+            .then(entity::create))
+        .unify()
+        .or(warp::path!("extensions")
+            .and(post.clone())
+            .then(extension::create))
+        .unify()
+        .or(warp::path!("extensions" / i64 / "decide")
+            .and(post)
+            .then(|id, w, f| extension::decide(w, id, f)))
+        .unify();
+    reads.or(writes).unify()
+}

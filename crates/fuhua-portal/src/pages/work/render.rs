@@ -61,7 +61,7 @@ impl Work {
         base.insert(
             "session".into(),
             json!({
-                "name": self.session.actor.display_name,
+                "display_name": self.session.actor.display_name,
                 "username": self.session.actor.username,
                 "csrf": self.session.csrf,
                 "roles": self.session.actor.grants.iter().map(|g| g.role.label(lang)).collect::<Vec<_>>(),
