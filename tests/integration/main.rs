@@ -11,6 +11,7 @@ mod docs;
 mod helpers;
 mod openapi;
 mod pages;
+mod store_audit;
 mod store_chain;
 mod store_payments;
 mod store_records;
