@@ -12,6 +12,7 @@ mod helpers;
 mod openapi;
 mod pages;
 mod relief_cases;
+mod store_audit;
 mod store_chain;
 mod store_payments;
 mod store_records;

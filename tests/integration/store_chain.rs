@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
-use fuhua_store::audit::Broken;
 use fuhua_store::outbox::{self, Mail};
 use fuhua_store::testing::{TestDb, postgres_server};
 use fuhua_store::{Actor, StoreError};
@@ -50,7 +49,11 @@ async fn migrations_go_up_and_down_on_every_database() {
     }
 }
 
-async fn audited_change(store: &fuhua_store::Store, n: usize) -> Result<i64, StoreError> {
+/// One audited change by one of three officials, committed.
+pub(crate) async fn audited_change(
+    store: &fuhua_store::Store,
+    n: usize,
+) -> Result<i64, StoreError> {
     let w = store
         .write(&Actor::user(&format!("official{}", n % 3)))
         .await?;
@@ -114,128 +117,6 @@ async fn a_change_rolled_back_leaves_no_audit_row() {
         drop(w); // never committed
         let verification = db.store.verify_audit().await.unwrap();
         assert_eq!((verification.rows, verification.head_seq), (0, 0));
-        db.drop_db().await.unwrap();
-    }
-}
-
-/// Lifts the database's append-only guard, as someone with direct access could.
-async fn lift_guard(db: &TestDb) {
-    if db.store.backend() == "postgres" {
-        db.raw("DROP TRIGGER audit_log_no_change ON audit_log")
-            .await
-            .unwrap();
-    } else {
-        db.raw("DROP TRIGGER audit_log_no_update").await.unwrap();
-        db.raw("DROP TRIGGER audit_log_no_delete").await.unwrap();
-    }
-}
-
-async fn chain_of_five() -> Vec<TestDb> {
-    let mut dbs = Vec::new();
-    for db in TestDb::every().await.unwrap() {
-        for n in 0..5 {
-            audited_change(&db.store, n).await.unwrap();
-        }
-        assert!(db.store.verify_audit().await.unwrap().is_intact());
-        dbs.push(db);
-    }
-    dbs
-}
-
-#[tokio::test]
-async fn the_database_refuses_to_edit_or_delete_audit_rows() {
-    for db in chain_of_five().await {
-        assert!(matches!(
-            db.raw("UPDATE audit_log SET actor = 'x' WHERE seq = 2")
-                .await,
-            Err(StoreError::AuditAppendOnly)
-        ));
-        assert!(matches!(
-            db.raw("DELETE FROM audit_log WHERE seq = 5").await,
-            Err(StoreError::AuditAppendOnly)
-        ));
-        db.drop_db().await.unwrap();
-    }
-}
-
-#[tokio::test]
-async fn audit_verify_names_an_edited_row() {
-    for db in chain_of_five().await {
-        lift_guard(&db).await;
-        db.raw("UPDATE audit_log SET after = '{\"n\":99}' WHERE seq = 3")
-            .await
-            .unwrap();
-        let verification = db.store.verify_audit().await.unwrap();
-        assert_eq!(verification.broken, Some(Broken::Edited { seq: 3 }));
-        assert_eq!(
-            verification.broken.unwrap().to_string(),
-            "row seq 3 was changed after it was written (its hash does not match its contents)"
-        );
-        db.drop_db().await.unwrap();
-    }
-}
-
-#[tokio::test]
-async fn audit_verify_catches_a_deleted_middle_row() {
-    for db in chain_of_five().await {
-        lift_guard(&db).await;
-        db.raw("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
-        let verification = db.store.verify_audit().await.unwrap();
-        assert_eq!(
-            verification.broken,
-            Some(Broken::Gap {
-                seq: 3,
-                previous: 1
-            })
-        );
-        db.drop_db().await.unwrap();
-    }
-}
-
-#[tokio::test]
-async fn audit_verify_catches_a_middle_row_rewritten_with_a_matching_hash() {
-    for db in chain_of_five().await {
-        lift_guard(&db).await;
-        // Rewrite row 2 and recompute its own hash from row 1: the row looks whole,
-        // but row 3 still points to the old row 2.
-        let rows = db.store.audit_rows(0, 2).await.unwrap();
-        let mut forged = rows[1].clone();
-        forged.actor = "intruder".into();
-        forged.prev_hash = rows[0].hash.clone();
-        forged.hash = forged.compute_hash();
-        db.raw(&format!(
-            "UPDATE audit_log SET actor = 'intruder', hash = '{}' WHERE seq = 2",
-            forged.hash
-        ))
-        .await
-        .unwrap();
-        let verification = db.store.verify_audit().await.unwrap();
-        assert_eq!(
-            verification.broken,
-            Some(Broken::Relinked {
-                seq: 3,
-                previous: 2
-            })
-        );
-        db.drop_db().await.unwrap();
-    }
-}
-
-#[tokio::test]
-async fn audit_verify_catches_deleted_newest_rows() {
-    for db in chain_of_five().await {
-        lift_guard(&db).await;
-        db.raw("DELETE FROM audit_log WHERE seq >= 4")
-            .await
-            .unwrap();
-        let verification = db.store.verify_audit().await.unwrap();
-        assert_eq!(
-            verification.broken,
-            Some(Broken::MissingNewest {
-                head_seq: 5,
-                last_seq: 3
-            })
-        );
         db.drop_db().await.unwrap();
     }
 }

@@ -4,8 +4,8 @@ use fuhua_store::repo::people::{self, NewUser, RoleGrant, User};
 use fuhua_store::repo::reference;
 use fuhua_store::{Actor, Store, StoreError, password};
 
-/// What `fuhua user add` asks for.
-#[derive(Debug, Clone)]
+/// What `fuhua user add` asks for. `Debug` leaves out the password.
+#[derive(Clone)]
 pub struct UserRequest {
     pub username: String,
     pub display_name: String,
@@ -15,6 +15,19 @@ pub struct UserRequest {
     /// A jurisdiction code (officials, finance, admin) or an organisation's credit
     /// code (operators, evaluators); the district when omitted for officials.
     pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for UserRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRequest")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .field("role", &self.role)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 /// Creates a user with one role, resolving its scope, in one audited change.
@@ -139,4 +152,24 @@ pub async fn actor_by_username(
         .await?
         .filter(|u| u.active)
         .map(|u| actor_of(&u)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_request_prints_without_its_password() {
+        let request = UserRequest {
+            username: "admin".into(),
+            display_name: "系统管理员".into(),
+            email: None,
+            password: "correct horse battery".into(),
+            role: "admin".into(),
+            scope: None,
+        };
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("correct horse"), "{shown}");
+        assert!(shown.contains("admin"), "{shown}");
+    }
 }

@@ -15,7 +15,7 @@ pub mod system;
 
 pub use actor::{Grant, Role};
 pub use error::{ServiceError, ServiceResult};
-pub use fuhua_store::audit::{Broken, Verification};
+pub use fuhua_store::audit::{Broken, Checkpoint, Verification};
 /// The name an audit row records (a user or `system:cli`); the acting user of a use
 /// case is [`actor::Actor`].
 pub use fuhua_store::{Actor, StoreError};

@@ -6,18 +6,33 @@ use fuhua_core::ParameterSet;
 use fuhua_store::repo::reference;
 use fuhua_store::{Store, StoreConfig, StoreError};
 
+/// A URL with its password replaced, fit for logs and `Debug`.
+pub use fuhua_store::config::redact_url;
+
 /// The open platform: the store and what the portal needs from it.
 #[derive(Debug, Clone)]
 pub struct System {
     store: Store,
 }
 
-/// Where to find the data (the `FUHUA_*` settings).
-#[derive(Debug, Clone)]
+/// Where to find the data (the `FUHUA_*` settings). `Debug` hides the database
+/// password and the data key.
+#[derive(Clone)]
 pub struct Settings<'a> {
     pub database_url: Option<&'a str>,
     pub data_dir: &'a Path,
+    /// `FUHUA_DATA_KEY` from the environment (never from the command line).
     pub data_key: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Settings<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &self.database_url.map(redact_url))
+            .field("data_dir", &self.data_dir)
+            .field("data_key", &self.data_key.map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl System {
@@ -50,5 +65,23 @@ impl System {
     pub async fn health(&self) -> Result<&'static str, StoreError> {
         self.store.ping().await?;
         Ok(self.store.backend())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_print_without_the_database_password_or_the_data_key() {
+        let settings = Settings {
+            database_url: Some("postgres://fuhua:pg-s3cret@db/fuhua"),
+            data_dir: Path::new("data"),
+            data_key: Some("a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleSE="),
+        };
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("pg-s3cret"), "{shown}");
+        assert!(!shown.contains("a2V5LWtleS"), "{shown}");
+        assert!(shown.contains("fuhua:***@db"), "{shown}");
     }
 }

@@ -4,6 +4,15 @@
 //! `audit_head`, so deleting the newest rows shows too. Appends are serialised: the
 //! head row is locked (`FOR UPDATE` on PostgreSQL; on SQLite every write
 //! transaction begins IMMEDIATE and so holds the database's write lock).
+//!
+//! Row hashes are HMAC-SHA-256 under the chain key derived from `FUHUA_DATA_KEY`
+//! ([`SCHEME`]), so someone who can write to the database but does not hold the
+//! data key cannot rebuild a chain that verifies. Someone who can write could still
+//! cut rows off the end and move the head back to an older row; a head recorded
+//! outside the database ([`Checkpoint`], printed by `fuhua audit verify`) catches that.
+
+use std::fmt;
+use std::str::FromStr;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
@@ -11,8 +20,13 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::crypto::hex;
+use crate::crypto::{ChainKey, hex};
 use crate::error::StoreError;
+
+/// The scheme this version writes and `verify` checks, as `fuhua audit verify`
+/// states it.
+pub const SCHEME: &str =
+    "HMAC-SHA-256 chain v1, keyed by HMAC-SHA-256(FUHUA_DATA_KEY, \"fuhua/audit-chain/v1\")";
 
 /// The hash the chain starts from (seq 0).
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -63,9 +77,10 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    /// SHA-256 over every field and the previous hash, as an unambiguous JSON array.
-    pub fn compute_hash(&self) -> String {
-        let payload = serde_json::json!([
+    /// What the hash covers: every field and the previous hash, as an unambiguous
+    /// JSON array.
+    fn payload(&self) -> String {
+        serde_json::json!([
             self.seq,
             self.at,
             self.actor,
@@ -75,14 +90,27 @@ impl AuditRow {
             self.before,
             self.after,
             self.prev_hash
-        ]);
-        hex(&Sha256::digest(payload.to_string().as_bytes()))
+        ])
+        .to_string()
+    }
+
+    /// The row's hash under [`SCHEME`]: lowercase hex of HMAC-SHA-256(chain key,
+    /// payload).
+    pub fn compute_hash(&self, key: &ChainKey) -> String {
+        key.mac(self.payload().as_bytes())
+    }
+
+    /// A plain SHA-256 of the same payload, which anyone can compute without the
+    /// key. Never written; `verify` uses it only to say what a bad row carries.
+    fn unkeyed_hash(&self) -> String {
+        hex(&Sha256::digest(self.payload().as_bytes()))
     }
 }
 
 /// Appends one row inside the caller's transaction and moves the head.
 pub(crate) async fn append<C: ConnectionTrait>(
     conn: &C,
+    key: &ChainKey,
     actor: &str,
     change: &Change<'_>,
 ) -> Result<i64, StoreError> {
@@ -115,7 +143,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
         prev_hash: last_hash,
         hash: String::new(),
     };
-    entry.hash = entry.compute_hash();
+    entry.hash = entry.compute_hash(key);
     let insert = Query::insert()
         .into_table("audit_log")
         .columns(COLUMNS)
@@ -160,6 +188,10 @@ pub enum Broken {
     )]
     Edited { seq: i64 },
     #[error(
+        "row seq {seq} carries a plain SHA-256 hash instead of an HMAC under the data key: the chain was rebuilt by someone without the key (or written before keyed chains)"
+    )]
+    Unkeyed { seq: i64 },
+    #[error(
         "row seq {seq} does not follow row seq {previous}: a row between them was removed or the order changed"
     )]
     Gap { seq: i64, previous: i64 },
@@ -173,20 +205,80 @@ pub enum Broken {
     MissingNewest { head_seq: i64, last_seq: i64 },
     #[error("the chain head's hash does not match row seq {seq}")]
     HeadMismatch { seq: i64 },
+    #[error(
+        "row seq {seq} no longer has the hash recorded for it outside the database: the chain was rewritten from there on"
+    )]
+    CheckpointMismatch { seq: i64 },
+    #[error(
+        "the chain ends at seq {last_seq}, before the head recorded outside the database (seq {seq}): rows were removed from the end and the head moved back"
+    )]
+    CheckpointMissing { seq: i64, last_seq: i64 },
 }
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
-    /// Rows checked.
+    /// Rows checked (up to and including the first broken one).
     pub rows: u64,
+    /// The newest seq as `audit_head` records it (0 for an empty chain).
     pub head_seq: i64,
+    /// The hash `audit_head` records: when intact, the newest row's hash (or
+    /// [`GENESIS_HASH`]). Record it outside the database with `head_seq`.
+    pub head_hash: String,
+    /// The scheme the rows were checked against ([`SCHEME`]).
+    pub scheme: &'static str,
     pub broken: Option<Broken>,
 }
 
 impl Verification {
     pub fn is_intact(&self) -> bool {
         self.broken.is_none()
+    }
+
+    /// The head to record outside the database.
+    pub fn head(&self) -> Checkpoint {
+        Checkpoint {
+            seq: self.head_seq,
+            hash: self.head_hash.clone(),
+        }
+    }
+}
+
+/// A chain head recorded outside the database, written `SEQ:HASH` (e.g.
+/// `42:3f…` with 64 hex digits). A later `verify` against it proves that row
+/// `seq` still has that hash, so the chain was neither rewritten nor cut back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    /// Lowercase hex, 64 digits.
+    pub hash: String,
+}
+
+impl fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+impl FromStr for Checkpoint {
+    type Err = String;
+
+    /// Parses `SEQ:HASH`; the message names what is wrong.
+    fn from_str(text: &str) -> Result<Checkpoint, String> {
+        let (seq, hash) = text
+            .trim()
+            .split_once(':')
+            .ok_or("a recorded head is written SEQ:HASH, as `fuhua audit verify` prints it")?;
+        let seq: i64 = seq
+            .parse()
+            .ok()
+            .filter(|s| *s >= 0)
+            .ok_or("the seq of a recorded head is a whole number, 0 or more")?;
+        let hash = hash.to_ascii_lowercase();
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("the hash of a recorded head is 64 hexadecimal digits".into());
+        }
+        Ok(Checkpoint { seq, hash })
     }
 }
 
@@ -223,8 +315,14 @@ pub async fn page<C: ConnectionTrait>(
         .collect()
 }
 
-/// Walks the whole chain in order, a page at a time, and names the first broken link.
-pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreError> {
+/// Walks the whole chain in order, a page at a time, checking every row's HMAC
+/// under `key`, and names the first broken link. With `expected`, also checks that
+/// the chain still holds that recorded head.
+pub async fn verify<C: ConnectionTrait>(
+    conn: &C,
+    key: &ChainKey,
+    expected: Option<&Checkpoint>,
+) -> Result<Verification, StoreError> {
     let head = Query::select()
         .columns(["seq", "hash"])
         .from("audit_head")
@@ -246,6 +344,8 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreE
     let found = |rows: u64, broken| Verification {
         rows,
         head_seq,
+        head_hash: head_hash.clone(),
+        scheme: SCHEME,
         broken: Some(broken),
     };
     loop {
@@ -255,8 +355,13 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreE
         }
         for row in batch {
             rows += 1;
-            if row.compute_hash() != row.hash {
-                return Ok(found(rows, Broken::Edited { seq: row.seq }));
+            if row.compute_hash(key) != row.hash {
+                let broken = if row.unkeyed_hash() == row.hash {
+                    Broken::Unkeyed { seq: row.seq }
+                } else {
+                    Broken::Edited { seq: row.seq }
+                };
+                return Ok(found(rows, broken));
             }
             if row.seq != previous_seq + 1 {
                 return Ok(found(
@@ -276,6 +381,9 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreE
                     },
                 ));
             }
+            if expected.is_some_and(|e| e.seq == row.seq && e.hash != row.hash) {
+                return Ok(found(rows, Broken::CheckpointMismatch { seq: row.seq }));
+            }
             previous_seq = row.seq;
             previous_hash = row.hash;
         }
@@ -292,9 +400,25 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreE
     if head_hash != previous_hash {
         return Ok(found(rows, Broken::HeadMismatch { seq: previous_seq }));
     }
+    if let Some(expected) = expected {
+        if expected.seq > previous_seq {
+            return Ok(found(
+                rows,
+                Broken::CheckpointMissing {
+                    seq: expected.seq,
+                    last_seq: previous_seq,
+                },
+            ));
+        }
+        if expected.seq == 0 && expected.hash != GENESIS_HASH {
+            return Ok(found(rows, Broken::CheckpointMismatch { seq: 0 }));
+        }
+    }
     Ok(Verification {
         rows,
         head_seq,
+        head_hash,
+        scheme: SCHEME,
         broken: None,
     })
 }
@@ -302,6 +426,7 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verification, StoreE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::CHAIN_KEY_LABEL;
 
     fn row() -> AuditRow {
         AuditRow {
@@ -318,22 +443,77 @@ mod tests {
         }
     }
 
+    fn key() -> ChainKey {
+        ChainKey::new(&crate::crypto::DataKey::generate())
+    }
+
     #[test]
     fn the_hash_covers_every_field() {
-        let base = row().compute_hash();
+        let key = key();
+        let base = row().compute_hash(&key);
         assert_eq!(base.len(), 64);
         let mut changed = row();
         changed.after = Some(r#"{"monthly_rent_fen":300001}"#.into());
-        assert_ne!(changed.compute_hash(), base);
+        assert_ne!(changed.compute_hash(&key), base);
         let mut changed = row();
         changed.actor = "admin".into();
-        assert_ne!(changed.compute_hash(), base);
+        assert_ne!(changed.compute_hash(&key), base);
         let mut changed = row();
         changed.prev_hash = "1".repeat(64);
-        assert_ne!(changed.compute_hash(), base);
+        assert_ne!(changed.compute_hash(&key), base);
         // null and an empty string are different.
         let mut changed = row();
         changed.before = Some(String::new());
-        assert_ne!(changed.compute_hash(), base);
+        assert_ne!(changed.compute_hash(&key), base);
+    }
+
+    #[test]
+    fn the_scheme_names_the_key_label() {
+        assert!(SCHEME.contains(CHAIN_KEY_LABEL), "{SCHEME}");
+    }
+
+    #[test]
+    fn the_hash_is_keyed_not_a_plain_digest() {
+        let data_key = crate::crypto::DataKey::generate();
+        let key = ChainKey::new(&data_key);
+        let keyed = row().compute_hash(&key);
+        assert_ne!(keyed, row().unkeyed_hash());
+        assert_eq!(
+            row().unkeyed_hash(),
+            hex(&Sha256::digest(row().payload().as_bytes()))
+        );
+        assert_ne!(
+            keyed,
+            row().compute_hash(&ChainKey::new(&crate::crypto::DataKey::generate()))
+        );
+        assert_eq!(
+            keyed,
+            row().compute_hash(&ChainKey::new(
+                &crate::crypto::DataKey::from_base64(&data_key.to_base64()).unwrap()
+            ))
+        );
+    }
+
+    #[test]
+    fn recorded_heads_read_back_as_printed() {
+        let head = Checkpoint {
+            seq: 42,
+            hash: "ab".repeat(32),
+        };
+        assert_eq!(head.to_string().parse::<Checkpoint>(), Ok(head.clone()));
+        assert_eq!(
+            format!("42:{}", "AB".repeat(32)).parse::<Checkpoint>(),
+            Ok(head)
+        );
+        for bad in [
+            "",
+            "42",
+            "x:ab",
+            "-1:00",
+            "42:abc",
+            &format!("1:{}", "zz".repeat(32)),
+        ] {
+            assert!(bad.parse::<Checkpoint>().is_err(), "{bad}");
+        }
     }
 }

@@ -27,18 +27,46 @@ impl fmt::Debug for Database {
     }
 }
 
-/// A URL with its password replaced, fit for logs.
+/// A URL with its password replaced by `***`, fit for logs and `Debug`: the
+/// password of `scheme://user:password@host/…` and the value of a `password`
+/// (or `pass`, `passwd`, `pwd`, `sslpassword`) query parameter. Used for database
+/// and SMTP URLs alike; when unsure, it hides more rather than less.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
     };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
+    let rest = match rest.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => rest.to_owned(),
+        },
+        None => rest.to_owned(),
     };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", redact_query(query)),
+        None => rest,
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://{rest}"),
+        None => rest,
     }
+}
+
+/// Query parameters whose value is a secret.
+const SECRET_PARAMETERS: [&str; 5] = ["password", "pass", "passwd", "pwd", "sslpassword"];
+
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if SECRET_PARAMETERS.contains(&name.to_ascii_lowercase().as_str()) => {
+                format!("{name}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// How to open the store.
@@ -152,6 +180,56 @@ mod tests {
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("postgres://fuhua:***@db.internal:5432/fuhua"));
         assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
+    fn passwords_are_taken_out_of_urls() {
+        for (url, shown) in [
+            (
+                "postgres://fuhua:s3cret@db:5432/fuhua",
+                "postgres://fuhua:***@db:5432/fuhua",
+            ),
+            (
+                "postgresql://fuhua:p@ss:w?rd@db/fuhua",
+                "postgresql://fuhua:***@db/fuhua",
+            ),
+            (
+                "postgres://db/fuhua?user=fuhua&password=s3cret&sslmode=require",
+                "postgres://db/fuhua?user=fuhua&password=***&sslmode=require",
+            ),
+            (
+                "smtps://mailer:s3cret@smtp.example.org:465?tls=required",
+                "smtps://mailer:***@smtp.example.org:465?tls=required",
+            ),
+            (
+                "postgres://postgres@127.0.0.1/fuhua",
+                "postgres://postgres@127.0.0.1/fuhua",
+            ),
+            ("fuhua:s3cret@db", "fuhua:***@db"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+        let config = StoreConfig::new(
+            Some("postgres://db/fuhua?Password=s3cret"),
+            Path::new("d"),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+        assert!(!format!("{:?}", config.database).contains("s3cret"));
+    }
+
+    #[test]
+    fn the_data_key_is_never_printed() {
+        let key = crate::crypto::DataKey::generate().to_base64();
+        let config = StoreConfig::new(None, Path::new("d"), Some(&key)).unwrap();
+        let shown = format!("{config:?} {:?}", config.data_key);
+        assert!(!shown.contains(&key), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        let error = StoreConfig::new(Some("mysql://root:s3cret@db/x"), Path::new("d"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("s3cret"), "{error}");
     }
 
     #[test]

@@ -1,14 +1,19 @@
 //! Personal data at rest (SPEC §6): resident IDs and phone numbers are sealed with
 //! XChaCha20-Poly1305 under a key derived from `FUHUA_DATA_KEY`, and looked up by a
-//! keyed hash (HMAC-SHA-256) so duplicates can be found without decrypting.
+//! keyed hash (HMAC-SHA-256) so duplicates can be found without decrypting. The
+//! audit chain is keyed by a third sub-key of the same data key ([`ChainKey`]).
+//!
+//! Every sub-key is HMAC-SHA-256(data key, label) with its own label, so no key is
+//! used for two purposes. None of the key types prints its bytes in `Debug`.
 
 use std::fmt;
 use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use chacha20poly1305::XChaCha20Poly1305;
+use chacha20poly1305::aead::consts::U24;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, Nonce, Payload};
 use hmac::{Hmac, Mac};
 use rand::Rng as _;
 use sha2::Sha256;
@@ -110,11 +115,43 @@ fn unreachable_hmac() -> HmacSha256 {
     <HmacSha256 as hmac::KeyInit>::new(&Default::default())
 }
 
-/// Seals and looks up personal data.
+/// The label of the audit chain's sub-key (HMAC-SHA-256(data key, label)).
+pub const CHAIN_KEY_LABEL: &str = "fuhua/audit-chain/v1";
+
+/// The key of the audit chain: HMAC-SHA-256(data key, [`CHAIN_KEY_LABEL`]). Row
+/// hashes are HMAC-SHA-256 under this key, so someone who can write to the
+/// database but does not hold the data key cannot compute a valid chain. Never
+/// printed.
+#[derive(Clone)]
+pub struct ChainKey([u8; 32]);
+
+impl fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainKey(<redacted>)")
+    }
+}
+
+impl ChainKey {
+    /// Derives the chain key from the data key.
+    pub fn new(key: &DataKey) -> ChainKey {
+        ChainKey(subkey(key, CHAIN_KEY_LABEL))
+    }
+
+    /// Lowercase hex (64 characters) of HMAC-SHA-256(chain key, `payload`).
+    pub fn mac(&self, payload: &[u8]) -> String {
+        let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable_hmac());
+        mac.update(payload);
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+/// Seals and looks up personal data, and holds the audit chain's key.
 #[derive(Clone)]
 pub struct Crypto {
     cipher: XChaCha20Poly1305,
     lookup_key: [u8; 32],
+    chain_key: ChainKey,
 }
 
 impl fmt::Debug for Crypto {
@@ -129,29 +166,24 @@ impl Crypto {
         Crypto {
             cipher: XChaCha20Poly1305::new(&enc.into()),
             lookup_key: subkey(key, "fuhua/personal-data/lookup/v1"),
+            chain_key: ChainKey::new(key),
         }
     }
 
-    /// Encrypts `value`; `purpose` (e.g. "resident_id") is bound to the ciphertext, so
-    /// a value sealed for one column does not open as another.
-    pub fn seal(&self, purpose: &str, value: &str) -> Vec<u8> {
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::rng().fill_bytes(&mut nonce);
-        let payload = Payload {
-            msg: value.as_bytes(),
-            aad: purpose.as_bytes(),
-        };
-        // Encryption with a valid key and nonce only fails for messages near 2^38
-        // bytes; personal identifiers are tiny.
-        let sealed = self
-            .cipher
-            .encrypt(XNonce::from_slice(&nonce), payload)
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
-        out.push(FORMAT_V1);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        out
+    /// The audit chain's key.
+    pub fn chain_key(&self) -> &ChainKey {
+        &self.chain_key
+    }
+
+    /// Encrypts `value`: version byte, 24-byte random nonce, ciphertext and tag.
+    /// `purpose` (e.g. "resident_id") is bound to the ciphertext, so a value sealed
+    /// for one column does not open as another.
+    ///
+    /// # Errors
+    /// [`StoreError::Encrypt`] when the cipher refuses; the caller's change must
+    /// then fail as a whole, never store an empty or partial ciphertext.
+    pub fn seal(&self, purpose: &str, value: &str) -> Result<Vec<u8>, StoreError> {
+        seal_with(&self.cipher, purpose, value)
     }
 
     /// Decrypts what `seal` produced for the same purpose.
@@ -163,7 +195,7 @@ impl Crypto {
         let plain = self
             .cipher
             .decrypt(
-                XNonce::from_slice(nonce),
+                Nonce::<XChaCha20Poly1305>::from_slice(nonce),
                 Payload {
                     msg: body,
                     aad: purpose.as_bytes(),
@@ -183,6 +215,34 @@ impl Crypto {
         mac.update(value.as_bytes());
         hex(&mac.finalize().into_bytes())
     }
+}
+
+/// [`Crypto::seal`] with any 24-byte-nonce AEAD.
+fn seal_with<A>(cipher: &A, purpose: &str, value: &str) -> Result<Vec<u8>, StoreError>
+where
+    A: Aead + AeadCore<NonceSize = U24>,
+{
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rng().fill_bytes(&mut nonce);
+    let payload = Payload {
+        msg: value.as_bytes(),
+        aad: purpose.as_bytes(),
+    };
+    let sealed = cipher
+        .encrypt(Nonce::<A>::from_slice(&nonce), payload)
+        .map_err(|_| StoreError::Encrypt {
+            purpose: purpose.to_owned(),
+        })?;
+    if sealed.is_empty() {
+        return Err(StoreError::Encrypt {
+            purpose: purpose.to_owned(),
+        });
+    }
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+    out.push(FORMAT_V1);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    Ok(out)
 }
 
 /// Lowercase hex.
@@ -205,7 +265,7 @@ mod tests {
     fn sealed_values_open_only_with_the_same_key_and_purpose() {
         let key = DataKey::generate();
         let crypto = Crypto::new(&key);
-        let sealed = crypto.seal("resident_id", "11010519491231002X");
+        let sealed = crypto.seal("resident_id", "11010519491231002X").unwrap();
         assert!(!String::from_utf8_lossy(&sealed).contains("11010519491231002X"));
         assert_eq!(
             crypto.open("resident_id", &sealed).unwrap(),
@@ -221,11 +281,86 @@ mod tests {
             Err(StoreError::Decrypt)
         ));
         // A fresh nonce each time: the same value never seals the same way twice.
-        assert_ne!(sealed, crypto.seal("resident_id", "11010519491231002X"));
+        assert_ne!(
+            sealed,
+            crypto.seal("resident_id", "11010519491231002X").unwrap()
+        );
         let mut tampered = sealed.clone();
         let last = tampered.len() - 1;
         tampered[last] ^= 1;
         assert!(crypto.open("resident_id", &tampered).is_err());
+    }
+
+    /// An AEAD that refuses every message, standing in for a cipher failure.
+    struct Refuses;
+
+    impl AeadCore for Refuses {
+        type NonceSize = U24;
+        type TagSize = chacha20poly1305::aead::consts::U16;
+        type CiphertextOverhead = chacha20poly1305::aead::consts::U0;
+    }
+
+    impl chacha20poly1305::aead::AeadInPlace for Refuses {
+        fn encrypt_in_place_detached(
+            &self,
+            _: &Nonce<Self>,
+            _: &[u8],
+            _: &mut [u8],
+        ) -> chacha20poly1305::aead::Result<chacha20poly1305::aead::Tag<Self>> {
+            Err(chacha20poly1305::aead::Error)
+        }
+
+        fn decrypt_in_place_detached(
+            &self,
+            _: &Nonce<Self>,
+            _: &[u8],
+            _: &mut [u8],
+            _: &chacha20poly1305::aead::Tag<Self>,
+        ) -> chacha20poly1305::aead::Result<()> {
+            Err(chacha20poly1305::aead::Error)
+        }
+    }
+
+    #[test]
+    fn a_failed_encryption_is_an_error_never_an_empty_ciphertext() {
+        let result = seal_with(&Refuses, "phone", "13800000000");
+        match result {
+            Err(StoreError::Encrypt { purpose }) => assert_eq!(purpose, "phone"),
+            other => panic!("expected an encryption error, got {other:?}"),
+        }
+        let message = seal_with(&Refuses, "phone", "13800000000")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("could not be encrypted"), "{message}");
+        assert!(!message.contains("13800000000"), "{message}");
+    }
+
+    #[test]
+    fn the_chain_key_is_its_own_sub_key_and_never_printed() {
+        let key = DataKey::generate();
+        let chain = ChainKey::new(&key);
+        let again = ChainKey::new(&DataKey::from_base64(&key.to_base64()).unwrap());
+        assert_eq!(chain.mac(b"row"), again.mac(b"row"));
+        assert_ne!(chain.mac(b"row"), chain.mac(b"row2"));
+        assert_ne!(
+            chain.mac(b"row"),
+            ChainKey::new(&DataKey::generate()).mac(b"row")
+        );
+        // Not the lookup key and not the data key itself.
+        let crypto = Crypto::new(&key);
+        assert_ne!(chain.0, crypto.lookup_key);
+        assert_ne!(chain.0, key.0);
+        assert_ne!(chain.0, subkey(&key, "fuhua/personal-data/encrypt/v1"));
+        let raw_hex = hex(&chain.0);
+        for shown in [
+            format!("{chain:?}"),
+            format!("{crypto:?}"),
+            format!("{key:?}"),
+        ] {
+            assert!(shown.contains("<redacted>"), "{shown}");
+            assert!(!shown.contains(&raw_hex), "{shown}");
+            assert!(!shown.contains(&key.to_base64()), "{shown}");
+        }
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum StoreError {
     Config(String),
     #[error("stored personal data could not be decrypted with this data key")]
     Decrypt,
+    /// The cipher refused to seal a value; nothing was written.
+    #[error("personal data ({purpose}) could not be encrypted; nothing was saved")]
+    Encrypt { purpose: String },
     #[error("the audit log is append-only")]
     AuditAppendOnly,
     #[error("file {path}: {source}")]

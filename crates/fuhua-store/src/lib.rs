@@ -14,6 +14,8 @@ pub mod entities;
 pub mod error;
 pub mod outbox;
 pub mod password;
+#[cfg(test)]
+mod redaction_tests;
 pub mod repo;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -29,7 +31,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use serde_json::Value;
 
-pub use audit::{Broken, Change, Verification};
+pub use audit::{Broken, Change, Checkpoint, Verification};
 pub use config::{Database, StoreConfig};
 pub use crypto::{Crypto, DataKey};
 pub use error::StoreError;
@@ -56,10 +58,19 @@ impl Actor {
 }
 
 /// The open database with its crypto. Cheap to clone; share one per process.
-#[derive(Debug, Clone)]
+/// `Debug` shows the backend only: no URL, no key.
+#[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
     crypto: Arc<Crypto>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -140,9 +151,18 @@ impl Store {
         })
     }
 
-    /// Checks the audit chain (`fuhua audit verify`).
+    /// Checks the audit chain (`fuhua audit verify`) under this store's data key.
     pub async fn verify_audit(&self) -> Result<Verification, StoreError> {
-        audit::verify(&self.db).await
+        audit::verify(&self.db, self.crypto.chain_key(), None).await
+    }
+
+    /// Checks the audit chain and that it still holds `expected`, a head recorded
+    /// outside the database (`fuhua audit verify --expect SEQ:HASH`).
+    pub async fn verify_audit_against(
+        &self,
+        expected: &Checkpoint,
+    ) -> Result<Verification, StoreError> {
+        audit::verify(&self.db, self.crypto.chain_key(), Some(expected)).await
     }
 
     /// Checks that the database answers.
@@ -200,12 +220,19 @@ async fn connect_postgres(url: &str) -> Result<DatabaseConnection, StoreError> {
 }
 
 /// One change in progress: a transaction that also knows its actor. Dropping it
-/// without `commit` rolls everything back.
-#[derive(Debug)]
+/// without `commit` rolls everything back. `Debug` shows the actor only.
 pub struct Write {
     tx: DatabaseTransaction,
     actor: Actor,
     crypto: Arc<Crypto>,
+}
+
+impl std::fmt::Debug for Write {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Write")
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Write {
@@ -223,7 +250,13 @@ impl Write {
 
     /// Writes the audit row of a change, in this transaction.
     pub async fn audit(&self, change: &Change<'_>) -> Result<i64, StoreError> {
-        audit::append(&self.tx, self.actor.as_str(), change).await
+        audit::append(
+            &self.tx,
+            self.crypto.chain_key(),
+            self.actor.as_str(),
+            change,
+        )
+        .await
     }
 
     /// Shorthand for the common case.

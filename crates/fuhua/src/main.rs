@@ -10,14 +10,14 @@ use clap::{Args, Parser, Subcommand};
 use fuhua_portal::{AppState, Clock};
 use fuhua_service::accounts::{self, UserRequest};
 use fuhua_service::demo::{self, LoadOutcome};
-use fuhua_service::{Actor, Settings, System};
+use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
 /// carriers on — accreditation, rent waivers, tiered awards and operator evaluation
 /// under 青西新管办发〔2018〕146号.
 #[derive(Debug, Parser)]
-#[command(name = "fuhua", version, about, long_about = None)]
+#[command(name = "fuhua", version, about, long_about = None, after_help = DATA_KEY_HELP)]
 struct Cli {
     #[command(flatten)]
     data: DataArgs,
@@ -25,10 +25,15 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Debug, Args)]
+/// Where the data key comes from; never the command line, which a process list shows.
+const DATA_KEY_HELP: &str = "The data key (32 bytes, base64) that encrypts resident IDs and phone numbers and keys the audit chain comes only from FUHUA_DATA_KEY in the environment, or for the embedded database from data.key in the data directory (generated on first start). It is required with PostgreSQL.";
+
+/// `Debug` hides the password of the database URL.
+#[derive(Args)]
 struct DataArgs {
     /// PostgreSQL URL for production (postgres://…); without it Fuhua uses the
-    /// embedded SQLite file fuhua.db in the data directory.
+    /// embedded SQLite file fuhua.db in the data directory. Give a URL with a
+    /// password through the environment: a process list shows the command line.
     #[arg(
         long,
         global = true,
@@ -39,14 +44,26 @@ struct DataArgs {
     /// Directory for the embedded database and its key file; created when missing.
     #[arg(long, global = true, env = "FUHUA_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
-    /// 32-byte key (base64) that encrypts resident IDs and phone numbers. Required
-    /// with PostgreSQL; the embedded default generates data.key in the data directory.
-    #[arg(long, global = true, env = "FUHUA_DATA_KEY", hide_env_values = true)]
-    data_key: Option<String>,
     /// Record changes made from the command line under this user (default: the
     /// actor system:cli).
     #[arg(long = "as", global = true, value_name = "USERNAME")]
     as_user: Option<String>,
+}
+
+impl std::fmt::Debug for DataArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataArgs")
+            .field(
+                "database_url",
+                &self
+                    .database_url
+                    .as_deref()
+                    .map(fuhua_service::system::redact_url),
+            )
+            .field("data_dir", &self.data_dir)
+            .field("as_user", &self.as_user)
+            .finish()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,9 +145,18 @@ struct UserAddArgs {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain and name the first broken link, if any. Exits 1
-    /// when the chain is broken.
-    Verify,
+    /// Recompute the keyed hash chain and name the first broken link, if any; print
+    /// the row count and the head (SEQ:HASH) to record outside the database. Exits
+    /// 1 when the chain is broken.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// A head recorded earlier (SEQ:HASH, as printed): also check that the chain
+    /// still holds it, so it was neither rewritten nor cut back since.
+    #[arg(long, value_name = "SEQ:HASH")]
+    expect: Option<Checkpoint>,
 }
 
 fn main() -> ExitCode {
@@ -160,11 +186,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// `FUHUA_DATA_KEY` from the environment, the only place besides the key file.
+fn data_key_from_env() -> Result<Option<String>, String> {
+    match std::env::var("FUHUA_DATA_KEY") {
+        Ok(key) => Ok(Some(key)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err("the data key: FUHUA_DATA_KEY is not valid base64".into())
+        }
+    }
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let data_key = data_key_from_env()?;
     let settings = Settings {
         database_url: cli.data.database_url.as_deref(),
         data_dir: &cli.data.data_dir,
-        data_key: cli.data.data_key.as_deref(),
+        data_key: data_key.as_deref(),
     };
     match cli.command {
         Command::Serve(args) => serve(&settings, cli.data.as_user.as_deref(), args).await,
@@ -188,29 +226,48 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             println_out(&report.to_string());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;
-            let verification = system
-                .store()
-                .verify_audit()
-                .await
-                .map_err(|e| e.to_string())?;
-            match verification.broken {
-                None => {
-                    println_out(&format!(
-                        "audit chain intact: {} rows, head at seq {}",
-                        verification.rows, verification.head_seq
-                    ));
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(broken) => {
-                    eprintln!(
-                        "fuhua: audit chain BROKEN after checking {} rows: {broken}",
-                        verification.rows
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
+            verify_audit(&system, args).await
+        }
+    }
+}
+
+/// `fuhua audit verify`: the scheme, the rows, the head to record; 1 when broken.
+async fn verify_audit(system: &System, args: VerifyArgs) -> Result<ExitCode, String> {
+    let store = system.store();
+    let verification = match &args.expect {
+        None => store.verify_audit().await,
+        Some(expected) => store.verify_audit_against(expected).await,
+    }
+    .map_err(|e| e.to_string())?;
+    println_out(&format!("scheme: {}", verification.scheme));
+    match verification.broken {
+        None => {
+            println_out(&format!(
+                "audit chain intact: {} rows checked",
+                verification.rows
+            ));
+            if let Some(expected) = &args.expect {
+                println_out(&format!("recorded head {expected} is in the chain"));
             }
+            println_out(&format!(
+                "head: {} (record it outside the database; check later with --expect)",
+                verification.head()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(broken) => {
+            eprintln!(
+                "fuhua: audit chain BROKEN after checking {} rows: {broken}",
+                verification.rows
+            );
+            if broken == (Broken::Edited { seq: 1 }) {
+                eprintln!(
+                    "fuhua: a break at row seq 1 may also mean that this is not the data key the chain was written with (FUHUA_DATA_KEY, or data.key in the data directory)"
+                );
+            }
+            Ok(ExitCode::FAILURE)
         }
     }
 }

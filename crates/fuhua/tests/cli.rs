@@ -18,6 +18,11 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Runs `fuhua` in `dir` with a clean environment (no FUHUA_* from the caller).
 fn fuhua(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    fuhua_with(dir, args, &[], stdin)
+}
+
+/// Like [`fuhua`], with these environment variables set.
+fn fuhua_with(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let mut command = Command::new(BIN);
     command.current_dir(dir).args(args).env("FUHUA_LOG", "warn");
     for (key, _) in std::env::vars() {
@@ -25,6 +30,7 @@ fn fuhua(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
             command.env_remove(key);
         }
     }
+    command.envs(env.iter().copied());
     command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -200,6 +206,141 @@ fn the_first_admin_is_added_with_a_password_from_stdin_and_recorded_in_the_audit
         text(&verify.stdout).contains("audit chain intact: 2 rows"),
         "{}",
         text(&verify.stdout)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_data_key_is_not_a_command_line_option() {
+    let dir = temp_dir("nokeyflag");
+    let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let joined = format!("--data-key={key}");
+    for args in [
+        vec!["--data-key", key, "migrate"],
+        vec!["migrate", "--data-key", key],
+        vec![joined.as_str(), "migrate"],
+    ] {
+        let out = fuhua(&dir, &args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("unexpected argument '--data-key"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert!(!dir.join("data").exists(), "nothing was opened");
+    for args in [
+        &["--help"][..],
+        &["migrate", "--help"],
+        &["serve", "--help"],
+    ] {
+        let help = text(&fuhua(&dir, args, None).stdout);
+        assert!(!help.contains("--data-key"), "{help}");
+    }
+    let help = text(&fuhua(&dir, &["--help"], None).stdout);
+    assert!(
+        help.contains("FUHUA_DATA_KEY") && help.contains("data.key"),
+        "{help}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_data_key_comes_from_the_environment_and_keys_the_audit_chain() {
+    let dir = temp_dir("envkey");
+    let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let other = "HxwdHhscGxoZGBcWFRQTEhEQDw4NDAsKCQgHBgUEAwI=";
+    let add = |username: &str| {
+        fuhua_with(
+            &dir,
+            &[
+                "user",
+                "add",
+                "--username",
+                username,
+                "--name",
+                "x",
+                "--password-stdin",
+            ],
+            &[("FUHUA_DATA_KEY", key)],
+            Some("a long enough password\n"),
+        )
+    };
+    let out = add("admin");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !dir.join("data/data.key").exists(),
+        "no key file when the environment gives the key"
+    );
+    let verify = fuhua_with(&dir, &["audit", "verify"], &[("FUHUA_DATA_KEY", key)], None);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stderr));
+    let stdout = text(&verify.stdout);
+    assert!(
+        stdout.contains("scheme: HMAC-SHA-256 chain v1, keyed by HMAC-SHA-256(FUHUA_DATA_KEY"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("audit chain intact: 2 rows"), "{stdout}");
+    let head = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("head: "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let (seq, hash) = head.split_once(':').unwrap();
+    assert_eq!(seq, "2");
+    assert!(
+        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{head}"
+    );
+    // The recorded head stays in the chain as it grows.
+    assert!(add("second").status.success());
+    let later = fuhua_with(
+        &dir,
+        &["audit", "verify", "--expect", &head],
+        &[("FUHUA_DATA_KEY", key)],
+        None,
+    );
+    assert_eq!(later.status.code(), Some(0), "{}", text(&later.stderr));
+    assert!(text(&later.stdout).contains(&format!("recorded head {head} is in the chain")));
+    // Each account is two rows: the user and its role.
+    assert!(text(&later.stdout).contains("audit chain intact: 4 rows"));
+    // A head the chain never reached, or one with another hash, fails.
+    let ahead = fuhua_with(
+        &dir,
+        &["audit", "verify", "--expect", &format!("9:{hash}")],
+        &[("FUHUA_DATA_KEY", key)],
+        None,
+    );
+    assert_eq!(ahead.status.code(), Some(1));
+    assert!(
+        text(&ahead.stderr).contains("before the head recorded outside the database (seq 9)"),
+        "{}",
+        text(&ahead.stderr)
+    );
+    let bad = fuhua_with(
+        &dir,
+        &["audit", "verify", "--expect", "2:nothex"],
+        &[("FUHUA_DATA_KEY", key)],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("64 hexadecimal digits"));
+    // Under another key the chain does not verify: its hashes are keyed.
+    let wrong = fuhua_with(
+        &dir,
+        &["audit", "verify"],
+        &[("FUHUA_DATA_KEY", other)],
+        None,
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = text(&wrong.stderr);
+    assert!(
+        stderr.contains("audit chain BROKEN after checking 1 rows: row seq 1 was changed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not the data key the chain was written with"),
+        "{stderr}"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -21,8 +21,8 @@ use crate::{Store, Write};
 // Carriers
 // ---------------------------------------------------------------------------
 
-/// A carrier to record (SPEC §2 "Carrier").
-#[derive(Debug, Clone)]
+/// A carrier to record (SPEC §2 "Carrier"). `Debug` leaves out the contact phone.
+#[derive(Clone)]
 pub struct NewCarrier {
     pub name: String,
     pub kind: CarrierKind,
@@ -40,6 +40,20 @@ pub struct NewCarrier {
     pub base_operating_subsidy: Option<Money>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+}
+
+impl std::fmt::Debug for NewCarrier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewCarrier")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("jurisdiction_id", &self.jurisdiction_id)
+            .field(
+                "contact_phone",
+                &self.contact_phone.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// A stored carrier; the contact phone stays sealed.
@@ -109,7 +123,7 @@ fn check_carrier(new: &NewCarrier) -> Result<(), StoreError> {
 pub async fn add_carrier(w: &Write, new: &NewCarrier) -> Result<Carrier, StoreError> {
     check_carrier(new)?;
     // SPEC §6: the contact phone only sealed, with its keyed hash.
-    let (phone_enc, phone_hash) = seal_phone(w.crypto(), new.contact_phone.as_deref());
+    let (phone_enc, phone_hash) = seal_phone(w.crypto(), new.contact_phone.as_deref())?;
     let subsidy_fen = new.base_operating_subsidy.map(Money::to_fen);
     let at = now();
     let row = carrier::ActiveModel {

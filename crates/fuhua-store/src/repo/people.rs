@@ -16,8 +16,8 @@ use crate::{Store, Write};
 pub const RESIDENT_ID: &str = "resident_id";
 pub const PHONE: &str = "phone";
 
-/// A person to record.
-#[derive(Debug, Clone)]
+/// A person to record. `Debug` masks the resident ID and leaves out the phone.
+#[derive(Clone)]
 pub struct NewPerson {
     pub name: String,
     pub resident_id: ResidentId,
@@ -25,6 +25,19 @@ pub struct NewPerson {
     pub founder_group: FounderGroup,
     pub graduated_on: Option<NaiveDate>,
     pub unemployed_on: Option<NaiveDate>,
+}
+
+impl std::fmt::Debug for NewPerson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPerson")
+            .field("name", &self.name)
+            .field("resident_id", &self.resident_id)
+            .field("phone", &self.phone.as_ref().map(|_| "<redacted>"))
+            .field("founder_group", &self.founder_group)
+            .field("graduated_on", &self.graduated_on)
+            .field("unemployed_on", &self.unemployed_on)
+            .finish()
+    }
 }
 
 /// A stored person, as most screens see them: the resident ID masked.
@@ -75,11 +88,14 @@ pub async fn add_person(w: &Write, new: &NewPerson) -> Result<Person, StoreError
     let at = now();
     let row = person::ActiveModel {
         name: Set(new.name.clone()),
-        resident_id_enc: Set(crypto.seal(RESIDENT_ID, id)),
+        resident_id_enc: Set(crypto.seal(RESIDENT_ID, id)?),
         resident_id_hash: Set(resident_id_hash.clone()),
         resident_id_masked: Set(new.resident_id.masked()),
         birth_year: Set(new.resident_id.birth_date().year()),
-        phone_enc: Set(phone.as_deref().map(|p| crypto.seal(PHONE, p))),
+        phone_enc: Set(phone
+            .as_deref()
+            .map(|p| crypto.seal(PHONE, p))
+            .transpose()?),
         phone_hash: Set(phone_hash.clone()),
         founder_group: Set(new.founder_group.as_str().to_owned()),
         graduated_on: Set(new.graduated_on),
@@ -178,8 +194,9 @@ impl RoleGrant {
     }
 }
 
-/// An account to create. The password is already hashed (`password::hash_password`).
-#[derive(Debug, Clone)]
+/// An account to create. The password is already hashed (`password::hash_password`);
+/// `Debug` leaves the hash out.
+#[derive(Clone)]
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
@@ -188,6 +205,20 @@ pub struct NewUser {
     pub person_id: Option<i64>,
     pub organisation_id: Option<i64>,
     pub roles: Vec<RoleGrant>,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("username", &self.username)
+            .field("display_name", &self.display_name)
+            .field("email", &self.email)
+            .field("password_hash", &"<redacted>")
+            .field("person_id", &self.person_id)
+            .field("organisation_id", &self.organisation_id)
+            .field("roles", &self.roles)
+            .finish()
+    }
 }
 
 /// A stored account (without its password hash).

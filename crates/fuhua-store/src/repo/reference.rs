@@ -45,16 +45,20 @@ pub(crate) fn required(field: &str, value: &str) -> Result<(), StoreError> {
 
 /// Seals a contact phone (SPEC §6: personal data at rest): the normalised number
 /// sealed, and its keyed hash for lookups and audit rows. Blank numbers are none.
+/// A failed encryption is [`StoreError::Encrypt`].
 pub(crate) fn seal_phone(
     crypto: &Crypto,
     phone: Option<&str>,
-) -> (Option<Vec<u8>>, Option<String>) {
+) -> Result<(Option<Vec<u8>>, Option<String>), StoreError> {
     let phone = phone.map(people::normalise_phone).filter(|p| !p.is_empty());
-    let sealed = phone.as_deref().map(|p| crypto.seal(people::PHONE, p));
+    let sealed = phone
+        .as_deref()
+        .map(|p| crypto.seal(people::PHONE, p))
+        .transpose()?;
     let hash = phone
         .as_deref()
         .map(|p| crypto.keyed_hash(people::PHONE, p));
-    (sealed, hash)
+    Ok((sealed, hash))
 }
 
 // ---------------------------------------------------------------------------
@@ -146,8 +150,9 @@ pub async fn list_jurisdictions(store: &Store) -> Result<Vec<Jurisdiction>, Stor
 // Organisations
 // ---------------------------------------------------------------------------
 
-/// An organisation to record (one row per legal person, SPEC §2: USCC).
-#[derive(Debug, Clone)]
+/// An organisation to record (one row per legal person, SPEC §2: USCC). `Debug`
+/// leaves out the contact phone.
+#[derive(Clone)]
 pub struct NewOrganisation {
     pub name: String,
     pub credit_code: CreditCode,
@@ -155,6 +160,20 @@ pub struct NewOrganisation {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub email: Option<String>,
+}
+
+impl std::fmt::Debug for NewOrganisation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOrganisation")
+            .field("name", &self.name)
+            .field("credit_code", &self.credit_code)
+            .field("kind", &self.kind)
+            .field(
+                "contact_phone",
+                &self.contact_phone.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// A stored organisation; the contact phone stays sealed.
@@ -188,7 +207,7 @@ pub async fn add_organisation(
 ) -> Result<Organisation, StoreError> {
     required("an organisation's name", &new.name)?;
     // SPEC §6: the contact phone only sealed, with its keyed hash.
-    let (phone_enc, phone_hash) = seal_phone(w.crypto(), new.contact_phone.as_deref());
+    let (phone_enc, phone_hash) = seal_phone(w.crypto(), new.contact_phone.as_deref())?;
     let at = now();
     let row = organisation::ActiveModel {
         name: Set(new.name.clone()),
