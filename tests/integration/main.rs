@@ -6,6 +6,7 @@ mod api_errors;
 mod api_evaluation;
 mod api_waiver;
 mod browser;
+mod calculator_strict;
 mod demo;
 mod docs;
 mod helpers;
