@@ -4,6 +4,7 @@
 mod api_award;
 mod api_errors;
 mod api_evaluation;
+mod api_strict;
 mod api_waiver;
 mod browser;
 mod calculator_strict;
@@ -12,6 +13,7 @@ mod docs;
 mod hardening;
 mod helpers;
 mod openapi;
+mod openapi_limits;
 mod pages;
 mod raw;
 mod store_chain;

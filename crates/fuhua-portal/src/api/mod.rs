@@ -3,6 +3,7 @@
 
 pub mod award;
 pub mod evaluation;
+pub mod openapi;
 pub mod reader;
 pub mod strict;
 pub mod waiver;
@@ -19,9 +20,7 @@ use warp::{Filter, Rejection};
 use crate::AppState;
 use crate::filters::{BodyError, accept_language, json_body, with_state};
 
-/// The OpenAPI document, kept by hand next to the code it describes; the tests
-/// post each of its examples and check every answer against its schemas.
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub use openapi::OPENAPI;
 
 /// The largest request body the calculators accept (64 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -239,15 +238,6 @@ fn calc_evaluation(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) 
     })
 }
 
-fn openapi() -> Response {
-    let mut response =
-        warp::reply::with_header(OPENAPI, "content-type", "application/json").into_response();
-    response
-        .headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-cache"));
-    response
-}
-
 /// Answers what no endpoint matched: 405 with `Allow` for a known path, else 404.
 fn fallback(lang: Lang, method: warp::http::Method, path: warp::path::FullPath) -> Response {
     let path = path.as_str().trim_end_matches('/');
@@ -289,11 +279,12 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
         .map(calc_rent_waiver);
     let award = post("award").and(with_state(state.clone())).map(calc_award);
     let evaluation = post("evaluation")
-        .and(with_state(state))
+        .and(with_state(state.clone()))
         .map(calc_evaluation);
     let spec = warp::get()
         .and(warp::path!("v1" / "openapi.json"))
-        .map(openapi);
+        .and(with_state(state))
+        .map(|state: AppState| openapi::response(&state));
     let rest = accept_language()
         .and(warp::method())
         .and(warp::path::full())
