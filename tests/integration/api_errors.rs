@@ -184,6 +184,7 @@ async fn an_oversized_body_is_a_413_with_or_without_content_length() {
     let response = app
         .client
         .post(app.url("/api/v1/calc/evaluation"))
+        .header("content-type", "application/json")
         .body(reqwest::Body::wrap_stream(stream))
         .send()
         .await

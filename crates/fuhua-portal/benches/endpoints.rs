@@ -36,6 +36,7 @@ fn endpoints(c: &mut Criterion) {
                 let response = warp::test::request()
                     .method("POST")
                     .path(path)
+                    .header("content-type", "application/json")
                     .body(body)
                     .reply(&filter)
                     .await;

@@ -3,6 +3,8 @@
 //! a fall-through to 404.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
 use fuhua_core::Lang;
@@ -11,6 +13,14 @@ use warp::http::HeaderMap;
 use warp::{Filter, Rejection};
 
 use crate::AppState;
+use crate::server::{BodyReadError, BodyTimedOut, PeerAddr};
+
+/// The address of the client's end of the connection (`None` when the request did
+/// not come through [`crate::server::run`], as in `warp::test`). Behind a reverse
+/// proxy this is the proxy's address.
+pub fn peer_addr() -> impl Filter<Extract = (Option<SocketAddr>,), Error = Infallible> + Clone {
+    warp::ext::optional::<PeerAddr>().map(|peer: Option<PeerAddr>| peer.map(|PeerAddr(a)| a))
+}
 
 /// Hands the shared state to a handler.
 pub fn with_state(
@@ -85,12 +95,33 @@ pub fn page_language()
 }
 
 /// Why a body was not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyError {
     /// Over the limit (answered with 413).
     TooLarge,
-    /// The connection failed while reading.
+    /// The connection failed while reading, or the client hung up.
     Unreadable,
+    /// The body did not arrive within the server's body-read limit (answered with
+    /// 408).
+    TimedOut(Duration),
+    /// The `Content-Type` is not JSON (answered with 415): the header's value, if any.
+    UnsupportedMediaType(Option<String>),
+}
+
+/// What a failed read of the body stream means: a timeout of the server's
+/// body-read limit, or a connection that failed.
+fn read_failure(error: &(dyn std::error::Error + 'static)) -> BodyError {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(BodyReadError::TimedOut(timed_out)) = error.downcast_ref::<BodyReadError>() {
+            return BodyError::TimedOut(timed_out.after);
+        }
+        if let Some(timed_out) = error.downcast_ref::<BodyTimedOut>() {
+            return BodyError::TimedOut(timed_out.after);
+        }
+        cause = error.source();
+    }
+    BodyError::Unreadable
 }
 
 async fn collect<S, B, E>(
@@ -101,6 +132,7 @@ async fn collect<S, B, E>(
 where
     S: Stream<Item = Result<B, E>>,
     B: Buf,
+    E: std::error::Error + 'static,
 {
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
@@ -108,7 +140,7 @@ where
     let mut stream = std::pin::pin!(stream);
     let mut collected = BytesMut::new();
     while let Some(chunk) = stream.next().await {
-        let mut chunk = chunk.map_err(|_| BodyError::Unreadable)?;
+        let mut chunk = chunk.map_err(|e| read_failure(&e))?;
         if collected.len() + chunk.remaining() > limit {
             return Err(BodyError::TooLarge);
         }
@@ -136,6 +168,41 @@ pub fn limited_body(
         .then(move |declared, stream| collect(declared, stream, limit))
 }
 
+/// Whether a `Content-Type` names JSON: `application/json`, with no parameter but
+/// an optional `charset=utf-8` (any case).
+pub fn is_json(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.all(|parameter| match parameter.split_once('=') {
+            Some((name, value)) => {
+                name.trim().eq_ignore_ascii_case("charset")
+                    && value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            None => parameter.trim().is_empty(),
+        })
+}
+
+/// Like [`limited_body`], for a JSON API: a body whose `Content-Type` is not JSON
+/// (see [`is_json`]) is refused before it is read.
+pub fn json_body(
+    limit: usize,
+) -> impl Filter<Extract = (Result<Bytes, BodyError>,), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and(warp::body::stream())
+        .then(move |headers: HeaderMap, stream| async move {
+            if !header_text(&headers, "content-type").is_some_and(is_json) {
+                let given = headers
+                    .get("content-type")
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                return Err(BodyError::UnsupportedMediaType(given));
+            }
+            let declared =
+                header_text(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+            collect(declared, stream, limit).await
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +213,29 @@ mod tests {
         headers.insert("cookie", "a=1; lang=en; b=2".parse().unwrap());
         assert_eq!(cookie(&headers, "lang"), Some("en"));
         assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    #[test]
+    fn json_is_application_json_with_at_most_a_utf8_charset() {
+        for yes in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/json;charset=\"UTF-8\"",
+            "application/json;",
+        ] {
+            assert!(is_json(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/json; charset=gbk",
+            "application/json; version=2",
+            "application/jsonp",
+            "application/problem+json",
+        ] {
+            assert!(!is_json(no), "{no}");
+        }
     }
 }

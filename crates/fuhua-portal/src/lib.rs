@@ -5,6 +5,7 @@ pub mod export;
 pub mod filters;
 pub mod format;
 pub mod pages;
+pub mod server;
 pub mod session;
 pub mod templates;
 
@@ -20,6 +21,7 @@ use warp::Filter;
 use warp::http::header::{HeaderMap, HeaderValue};
 use warp::reply::{Reply, Response};
 
+pub use server::ServerLimits;
 pub use templates::{TemplateError, Templates};
 
 /// Where "today" comes from: the clock in Asia/Shanghai, or a fixed day (tests and
@@ -158,15 +160,12 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         }))
 }
 
-/// Serves the portal on `listener` until `shutdown` completes.
+/// Serves the portal on `listener` with the default [`ServerLimits`] until `shutdown`
+/// completes; [`server::run`] takes other limits.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    warp::serve(routes(state))
-        .incoming(listener)
-        .graceful(shutdown)
-        .run()
-        .await;
+    server::run(listener, state, ServerLimits::default(), shutdown).await;
 }

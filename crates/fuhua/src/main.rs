@@ -105,6 +105,30 @@ struct ServeArgs {
     /// On a fresh database, load the demo district first.
     #[arg(long)]
     demo: bool,
+    /// Seconds a client has to send a request's head; a stalled one is disconnected.
+    #[arg(long, env = "FUHUA_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body after its head (else 408).
+    #[arg(long, env = "FUHUA_BODY_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout_secs: u64,
+    /// Seconds a kept-alive connection may stay idle between requests.
+    #[arg(long, env = "FUHUA_IDLE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout_secs: u64,
+    /// Connections open at once; further clients wait until one closes.
+    #[arg(long, env = "FUHUA_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> fuhua_portal::ServerLimits {
+        use std::time::Duration;
+        fuhua_portal::ServerLimits {
+            header_read: Duration::from_secs(self.header_timeout_secs),
+            body_read: Duration::from_secs(self.body_timeout_secs),
+            idle: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -428,7 +452,7 @@ async fn serve(
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let mail = fuhua_mail::spawn_from_env(store, settings.data_dir).map_err(|e| e.to_string())?;
     tracing::info!(%address, database = backend, "Fuhua is serving on http://{address}/");
-    fuhua_portal::serve(listener, state, shutdown_signal()).await;
+    fuhua_portal::server::run(listener, state, args.limits(), shutdown_signal()).await;
     mail.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -13,7 +13,7 @@ use super::reader::Reader;
 use super::{StepOut, trace_out};
 
 /// The most violations one period may record.
-const MAX_VIOLATIONS: u32 = 1000;
+pub const MAX_VIOLATIONS: u32 = 1000;
 
 #[derive(Debug)]
 pub struct Calculated {
@@ -68,6 +68,12 @@ fn scheme_named(key: &str) -> Option<Scheme> {
     (key == default.key).then_some(default)
 }
 
+/// The scheme the calculator uses when the request names none: the parameter
+/// `evaluation_scheme` when the calculator knows it, else `qx-default`.
+pub fn calculator_scheme(p: &fuhua_core::Params) -> Scheme {
+    scheme_named(&p.evaluation_scheme).unwrap_or_else(Scheme::qx_default)
+}
+
 /// Reads and scores. Parameters are those in force `today` (the end of the period
 /// the answer is for).
 pub fn calculate(
@@ -105,23 +111,30 @@ pub fn calculate(
             ));
             None
         }
-        None => scheme_named(&p.evaluation_scheme).or_else(|| Some(Scheme::qx_default())),
+        None => Some(calculator_scheme(&p)),
     };
     let mut inputs = Inputs::default();
     let mut read_all = true;
+    // Keys the scheme does not know, named after the scheme's own checks.
+    let mut unknown: Vec<String> = Vec::new();
+    let keys: Vec<String> = scheme
+        .as_ref()
+        .map(|s| s.input_keys().into_iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut allowed: Vec<&str> = keys.iter().map(String::as_str).collect();
+    allowed.extend(["violations", "false_reporting"]);
     if let Some(value) = r.required(root, "", "indicators") {
-        let keys: Vec<String> = scheme
-            .as_ref()
-            .map(|s| s.input_keys().into_iter().map(str::to_owned).collect())
-            .unwrap_or_default();
-        let mut allowed: Vec<&str> = keys.iter().map(String::as_str).collect();
-        allowed.extend(["violations", "false_reporting"]);
         match value {
             Value::Object(map) => {
                 let mut values = BTreeMap::new();
                 for (key, v) in map {
                     let path = format!("indicators.{key}");
                     match key.as_str() {
+                        // null is the same as leaving a field out.
+                        _ if scheme.is_some() && !allowed.contains(&key.as_str()) => {
+                            unknown.push(path);
+                        }
+                        _ if v.is_null() => {}
                         "violations" => match r.count(v, &path, MAX_VIOLATIONS) {
                             Some(n) => inputs.violations = n,
                             None => read_all = false,
@@ -130,8 +143,6 @@ pub fn calculate(
                             Some(b) => inputs.false_reporting = b,
                             None => read_all = false,
                         },
-                        // Unknown keys are left to the scheme, which names them.
-                        _ if v.is_null() => {}
                         _ => match r.decimal(v, &path) {
                             Some(d) => {
                                 values.insert(key.clone(), d);
@@ -157,6 +168,22 @@ pub fn calculate(
         if !unreadable.contains(&problem.field) {
             r.push(problem);
         }
+    }
+    for field in unknown {
+        r.push(Problem::new(
+            field.clone(),
+            "unknown_field",
+            format!(
+                "{field} 不是评估方案 {} 的指标；允许的字段：{}",
+                scheme.key,
+                allowed.join(", ")
+            ),
+            format!(
+                "{field} is not an input of the scheme {}; allowed: {}",
+                scheme.key,
+                allowed.join(", ")
+            ),
+        ));
     }
     if !r.is_ok() || !read_all {
         return Err(r.into_problems());

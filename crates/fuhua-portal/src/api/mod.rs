@@ -3,7 +3,9 @@
 
 pub mod award;
 pub mod evaluation;
+pub mod openapi;
 pub mod reader;
+pub mod strict;
 pub mod waiver;
 
 use bytes::Bytes;
@@ -16,11 +18,9 @@ use warp::reply::{Reply, Response};
 use warp::{Filter, Rejection};
 
 use crate::AppState;
-use crate::filters::{BodyError, accept_language, limited_body, with_state};
+use crate::filters::{BodyError, accept_language, json_body, with_state};
 
-/// The OpenAPI document, kept by hand next to the code it describes; the tests
-/// post each of its examples and check every answer against its schemas.
-pub const OPENAPI: &str = include_str!("openapi.json");
+pub use openapi::OPENAPI;
 
 /// The largest request body the calculators accept (64 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -65,9 +65,8 @@ struct ErrorsOut<'a> {
     errors: Vec<ErrorOut<'a>>,
 }
 
-/// `{"errors":[{field, code, message}]}` in the asked language.
-pub fn problems_response(problems: &[Problem], lang: Lang, status: StatusCode) -> Response {
-    let body = ErrorsOut {
+fn errors_out(problems: &[Problem], lang: Lang) -> ErrorsOut<'_> {
+    ErrorsOut {
         errors: problems
             .iter()
             .map(|p| ErrorOut {
@@ -76,9 +75,20 @@ pub fn problems_response(problems: &[Problem], lang: Lang, status: StatusCode) -
                 message: p.message(lang),
             })
             .collect(),
-    };
+    }
+}
+
+/// `{"errors":[{field, code, message}]}` in the asked language, as bytes (for
+/// answers written below the routes, see [`crate::server`]).
+pub fn problems_json(problems: &[Problem], lang: Lang) -> Vec<u8> {
+    serde_json::to_vec(&errors_out(problems, lang)).unwrap_or_default()
+}
+
+/// `{"errors":[{field, code, message}]}` in the asked language.
+pub fn problems_response(problems: &[Problem], lang: Lang, status: StatusCode) -> Response {
     with_language(
-        warp::reply::with_status(warp::reply::json(&body), status).into_response(),
+        warp::reply::with_status(warp::reply::json(&errors_out(problems, lang)), status)
+            .into_response(),
         lang,
     )
 }
@@ -94,9 +104,12 @@ fn with_language(mut response: Response, lang: Lang) -> Response {
     response
 }
 
-/// Parses the body as JSON; an oversized body is a 413 and anything that is not JSON
-/// a 400 `malformed_json`.
-fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Problem)> {
+/// Parses the body as JSON: a body that is not JSON by its `Content-Type` is a 415,
+/// an oversized one a 413, one that did not arrive in time a 408, anything that is
+/// not JSON a 400 `malformed_json`, and a key given twice a 400 `duplicate_key` at
+/// its path.
+fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Vec<Problem>)> {
+    let refuse = |status: StatusCode, problem: Problem| Err((status, vec![problem]));
     let bytes = match body {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
@@ -109,7 +122,7 @@ fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Prob
                     BODY_LIMIT / 1024
                 ),
             );
-            return Err((StatusCode::PAYLOAD_TOO_LARGE, problem));
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, problem);
         }
         Err(BodyError::Unreadable) => {
             let problem = Problem::new(
@@ -118,10 +131,42 @@ fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Prob
                 "无法读取请求体",
                 "the body could not be read",
             );
-            return Err((StatusCode::BAD_REQUEST, problem));
+            return refuse(StatusCode::BAD_REQUEST, problem);
+        }
+        Err(BodyError::TimedOut(after)) => {
+            let problem = Problem::new(
+                "body",
+                "timeout",
+                format!("请求体未在{}秒内传完", after.as_secs()),
+                format!("the body did not arrive within {} s", after.as_secs()),
+            );
+            return refuse(StatusCode::REQUEST_TIMEOUT, problem);
+        }
+        Err(BodyError::UnsupportedMediaType(given)) => {
+            let (zh, en) = match given {
+                Some(given) => {
+                    let given: String = given.chars().take(100).collect();
+                    (format!("收到的是“{given}”"), format!("got “{given}”"))
+                }
+                None => (
+                    "请求没有 Content-Type".to_owned(),
+                    "none was sent".to_owned(),
+                ),
+            };
+            let problem = Problem::new(
+                "headers.content-type",
+                "unsupported_media_type",
+                format!(
+                    "请求体应为 JSON：Content-Type 应为 application/json（可带 charset=utf-8），{zh}"
+                ),
+                format!(
+                    "the body must be JSON: Content-Type must be application/json (optionally with charset=utf-8); {en}"
+                ),
+            );
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, problem);
         }
     };
-    serde_json::from_slice(bytes).map_err(|e| {
+    let parsed = strict::parse(bytes).map_err(|e| {
         let problem = Problem::new(
             "body",
             "malformed_json",
@@ -136,8 +181,24 @@ fn read_json(body: &Result<Bytes, BodyError>) -> Result<Value, (StatusCode, Prob
                 e.column()
             ),
         );
-        (StatusCode::BAD_REQUEST, problem)
-    })
+        (StatusCode::BAD_REQUEST, vec![problem])
+    })?;
+    if !parsed.duplicates.is_empty() {
+        let problems = parsed
+            .duplicates
+            .into_iter()
+            .map(|field| {
+                Problem::new(
+                    field.clone(),
+                    "duplicate_key",
+                    format!("字段 {field} 出现了不止一次；每个字段只能给一次"),
+                    format!("{field} appears more than once; give each field once"),
+                )
+            })
+            .collect();
+        return Err((StatusCode::BAD_REQUEST, problems));
+    }
+    Ok(parsed.value)
 }
 
 /// Reads the body, computes, and answers 200 with the result or 400/413 with the
@@ -148,7 +209,7 @@ fn answer<T: Serialize>(
     compute: impl FnOnce(&Value) -> Result<T, Vec<Problem>>,
 ) -> Response {
     match read_json(body) {
-        Err((status, problem)) => problems_response(&[problem], lang, status),
+        Err((status, problems)) => problems_response(&problems, lang, status),
         Ok(value) => match compute(&value) {
             Ok(result) => json_response(&result, lang),
             Err(problems) => problems_response(&problems, lang, StatusCode::BAD_REQUEST),
@@ -175,15 +236,6 @@ fn calc_evaluation(lang: Lang, body: Result<Bytes, BodyError>, state: AppState) 
     answer(lang, &body, |value| {
         evaluation::calculate(value, state.params(), state.today()).map(|a| a.render(lang))
     })
-}
-
-fn openapi() -> Response {
-    let mut response =
-        warp::reply::with_header(OPENAPI, "content-type", "application/json").into_response();
-    response
-        .headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-cache"));
-    response
 }
 
 /// Answers what no endpoint matched: 405 with `Allow` for a known path, else 404.
@@ -220,18 +272,19 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .and(warp::path(name))
             .and(warp::path::end())
             .and(accept_language())
-            .and(limited_body(BODY_LIMIT))
+            .and(json_body(BODY_LIMIT))
     };
     let rent_waiver = post("rent-waiver")
         .and(with_state(state.clone()))
         .map(calc_rent_waiver);
     let award = post("award").and(with_state(state.clone())).map(calc_award);
     let evaluation = post("evaluation")
-        .and(with_state(state))
+        .and(with_state(state.clone()))
         .map(calc_evaluation);
     let spec = warp::get()
         .and(warp::path!("v1" / "openapi.json"))
-        .map(openapi);
+        .and(with_state(state))
+        .map(|state: AppState| openapi::response(&state));
     let rest = accept_language()
         .and(warp::method())
         .and(warp::path::full())

@@ -101,7 +101,7 @@ impl Reader {
         Some(map)
     }
 
-    /// A field that must be present and not null.
+    /// A field that must be present and not null (`null` is the same as absent).
     pub fn required<'v>(
         &mut self,
         map: &'v Map<String, Value>,
@@ -123,7 +123,8 @@ impl Reader {
         }
     }
 
-    /// A field that may be absent or null.
+    /// A field that may be left out; `null` is the same as leaving it out (the API's
+    /// one rule for `null`, stated in openapi.json and docs/API.md).
     pub fn optional<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
         map.get(key).filter(|v| !v.is_null())
     }
@@ -274,29 +275,40 @@ impl Reader {
         }
     }
 
-    /// A whole number from 0 to `max`.
-    pub fn count(&mut self, value: &Value, path: &str, max: u32) -> Option<u32> {
+    /// A whole number, 0 or more (`6` or `6.0`; one too large for `u64` reads as
+    /// `u64::MAX`, so a cap checked later names the real limit).
+    pub fn whole(&mut self, value: &Value, path: &str) -> Option<u64> {
         let Value::Number(n) = value else {
             self.wrong_type(path, value, "整数", "a whole number");
             return None;
         };
-        match n.as_u64() {
-            Some(v) if v <= u64::from(max) => u32::try_from(v).ok(),
-            Some(_) => {
+        let whole = n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        });
+        if whole.is_none() {
+            self.push(Problem::new(
+                path,
+                "not_whole_number",
+                format!("{path} 应为不小于0的整数"),
+                format!("{path} must be a whole number, 0 or more"),
+            ));
+        }
+        whole
+    }
+
+    /// A whole number from 0 to `max`.
+    pub fn count(&mut self, value: &Value, path: &str, max: u32) -> Option<u32> {
+        let n = self.whole(value, path)?;
+        match u32::try_from(n) {
+            Ok(v) if v <= max => Some(v),
+            _ => {
                 self.push(Problem::new(
                     path,
                     "out_of_range",
                     format!("{path} 不能超过{max}"),
                     format!("{path} may not exceed {max}"),
-                ));
-                None
-            }
-            None => {
-                self.push(Problem::new(
-                    path,
-                    "not_whole_number",
-                    format!("{path} 应为不小于0的整数"),
-                    format!("{path} must be a whole number, 0 or more"),
                 ));
                 None
             }
@@ -414,6 +426,8 @@ mod tests {
     fn counts_are_whole_and_bounded() {
         let mut r = Reader::new();
         assert_eq!(r.count(&json!(6), "x", 24), Some(6));
+        assert_eq!(r.count(&json!(6.0), "x", 24), Some(6));
+        assert_eq!(r.whole(&json!(1e30), "x"), Some(u64::MAX));
         assert!(r.count(&json!(1.5), "x", 24).is_none());
         assert!(r.count(&json!(-1), "x", 24).is_none());
         assert!(r.count(&json!(25), "x", 24).is_none());

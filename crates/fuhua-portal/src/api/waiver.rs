@@ -29,8 +29,10 @@ pub fn parse(
     let founder = r
         .required(root, "", "founder")
         .and_then(|v| founder(&mut r, v));
+    // Any whole number is read; the rules refuse one over the cap in force, naming it.
     let extension_months = Reader::optional(root, "extension_months")
-        .and_then(|v| r.count(v, "extension_months", 1200));
+        .and_then(|v| r.whole(v, "extension_months"))
+        .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
     let mut stays: Vec<(usize, Stay)> = Vec::new();
     if let Some(items) = r
         .required(root, "", "stays")

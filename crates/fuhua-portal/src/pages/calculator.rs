@@ -10,7 +10,6 @@ use fuhua_waiver::WaiverResult;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 use warp::http::StatusCode;
 use warp::reply::Response;
 
@@ -18,169 +17,13 @@ use crate::AppState;
 use crate::api::waiver;
 use crate::pages::{html_page, switch_url};
 
+mod form;
+
+pub use form::{CalcForm, StayForm};
+use form::{input_names, label_key};
+
 /// How many stays the page offers.
 pub const STAYS: usize = 3;
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StayForm {
-    pub kind: String,
-    pub founding: String,
-    pub waives_rent: String,
-    pub level: String,
-    pub valid_from: String,
-    pub valid_until: String,
-    pub status: String,
-    pub move_in: String,
-    pub move_out: String,
-    pub rent: String,
-    /// Shown expanded (filled in, or with an error).
-    pub open: bool,
-}
-
-impl StayForm {
-    fn is_blank(&self) -> bool {
-        [
-            &self.move_in,
-            &self.move_out,
-            &self.rent,
-            &self.valid_from,
-            &self.valid_until,
-        ]
-        .iter()
-        .all(|v| v.trim().is_empty())
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct CalcForm {
-    pub group: String,
-    pub graduated_on: String,
-    pub as_of: String,
-    pub extension_months: String,
-    pub project: bool,
-    pub stays: Vec<StayForm>,
-}
-
-impl CalcForm {
-    fn from_query(pairs: &[(String, String)]) -> CalcForm {
-        let get = |key: &str| -> String {
-            pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_owned())
-                .unwrap_or_default()
-        };
-        let or = |value: String, default: &str| {
-            if value.is_empty() {
-                default.to_owned()
-            } else {
-                value
-            }
-        };
-        CalcForm {
-            group: or(get("group"), FounderGroup::Graduate.as_str()),
-            graduated_on: get("graduated_on"),
-            as_of: get("as_of"),
-            extension_months: get("extension_months"),
-            project: !get("project").is_empty(),
-            stays: (0..STAYS)
-                .map(|k| {
-                    let field = |name: &str| get(&format!("s{k}_{name}"));
-                    let mut stay = StayForm {
-                        kind: or(field("kind"), CarrierKind::IncubationBase.as_str()),
-                        founding: or(field("founding"), Founding::GovInvested.as_str()),
-                        waives_rent: or(field("waives_rent"), "yes"),
-                        level: field("level"),
-                        valid_from: field("valid_from"),
-                        valid_until: field("valid_until"),
-                        status: or(field("status"), AccreditationStatus::Active.as_str()),
-                        move_in: field("move_in"),
-                        move_out: field("move_out"),
-                        rent: field("rent"),
-                        open: false,
-                    };
-                    stay.open = !stay.is_blank();
-                    stay
-                })
-                .collect(),
-        }
-    }
-
-    /// The stays that take part: the first always, the others when filled in.
-    fn used_stays(&self) -> Vec<usize> {
-        (0..self.stays.len())
-            .filter(|&k| k == 0 || !self.stays[k].is_blank())
-            .collect()
-    }
-
-    /// The API request this form stands for, and problems found before the API reader
-    /// (a count typed as text).
-    fn to_request(&self, used: &[usize]) -> (Value, Vec<Problem>) {
-        let mut problems = Vec::new();
-        let mut root = Map::new();
-        let text = |s: &str| (!s.is_empty()).then(|| Value::String(s.to_owned()));
-        if let Some(v) = text(&self.as_of) {
-            root.insert("as_of".into(), v);
-        }
-        let mut founder = Map::new();
-        founder.insert("group".into(), Value::String(self.group.clone()));
-        if let Some(v) = text(&self.graduated_on) {
-            founder.insert("graduated_on".into(), v);
-        }
-        root.insert("founder".into(), Value::Object(founder));
-        if !self.extension_months.is_empty() {
-            match self.extension_months.parse::<u32>() {
-                Ok(n) => {
-                    root.insert("extension_months".into(), json!(n));
-                }
-                Err(_) => problems.push(Problem::new(
-                    "extension_months",
-                    "not_whole_number",
-                    "extension_months 应为不小于0的整数",
-                    "extension_months must be a whole number, 0 or more",
-                )),
-            }
-        }
-        let stays = used
-            .iter()
-            .map(|&k| {
-                let s = &self.stays[k];
-                let mut carrier = Map::new();
-                carrier.insert("kind".into(), Value::String(s.kind.clone()));
-                carrier.insert("founding".into(), Value::String(s.founding.clone()));
-                carrier.insert("waives_rent".into(), Value::Bool(s.waives_rent != "no"));
-                let mut accreditations = Vec::new();
-                if !s.level.is_empty() {
-                    let mut a = Map::new();
-                    a.insert("level".into(), Value::String(s.level.clone()));
-                    if let Some(v) = text(&s.valid_from) {
-                        a.insert("valid_from".into(), v);
-                    }
-                    if let Some(v) = text(&s.valid_until) {
-                        a.insert("valid_until".into(), v);
-                    }
-                    a.insert("status".into(), Value::String(s.status.clone()));
-                    accreditations.push(Value::Object(a));
-                }
-                carrier.insert("accreditations".into(), Value::Array(accreditations));
-                let mut stay = Map::new();
-                stay.insert("carrier".into(), Value::Object(carrier));
-                if let Some(v) = text(&s.move_in) {
-                    stay.insert("move_in".into(), v);
-                }
-                if let Some(v) = text(&s.move_out) {
-                    stay.insert("move_out".into(), v);
-                }
-                if let Some(v) = text(&s.rent) {
-                    stay.insert("monthly_rent".into(), v);
-                }
-                Value::Object(stay)
-            })
-            .collect();
-        root.insert("stays".into(), Value::Array(stays));
-        (Value::Object(root), problems)
-    }
-}
 
 /// A problem placed next to its input, in the page's words.
 #[derive(Debug, Serialize)]
@@ -368,26 +211,38 @@ fn result_view(
     }
 }
 
+/// A problem the form itself found, at its input, with the input's label.
+fn refused_view(input: &str, problem: &Problem, state: &AppState, lang: Lang) -> PageProblem {
+    let key = label_key(input);
+    let label = state.templates().text(lang, &key);
+    let separator = lang.pick("：", ": ");
+    PageProblem {
+        input: input.to_owned(),
+        message: format!("{label}{separator}{}", problem.message(lang)),
+    }
+}
+
 /// Runs the calculation for a submitted form.
 fn compute(form: &CalcForm, state: &AppState, lang: Lang) -> Result<ResultView, Vec<PageProblem>> {
     let used = form.used_stays();
     let (request, mut problems) = form.to_request(&used);
     let params = state.params();
-    let input = match waiver::parse(&request, state.today(), params) {
-        Ok(input) if problems.is_empty() => input,
-        Ok(_) => {
-            return Err(problems
-                .iter()
-                .map(|p| place(p, &used, state, lang))
-                .collect());
-        }
-        Err(found) => {
+    let parsed = waiver::parse(&request, state.today(), params);
+    if parsed.is_err() || !problems.is_empty() || !form.refused.is_empty() {
+        if let Err(found) = parsed {
             problems.extend(found);
-            return Err(problems
-                .iter()
-                .map(|p| place(p, &used, state, lang))
-                .collect());
         }
+        // The form's own refusals first: they say why a value was not taken.
+        let mut shown: Vec<PageProblem> = form
+            .refused
+            .iter()
+            .map(|(input, p)| refused_view(input, p, state, lang))
+            .collect();
+        shown.extend(problems.iter().map(|p| place(p, &used, state, lang)));
+        return Err(shown);
+    }
+    let Ok(input) = parsed else {
+        return Err(Vec::new());
     };
     let decision = fuhua_waiver::calculate(&input, params).map_err(|ps| {
         ps.iter()
@@ -443,26 +298,7 @@ pub fn page(lang: Lang, remember: bool, query: Vec<(String, String)>, state: App
         }
     }
     // Every input name the template may ask for, so a missing one is never undefined.
-    let mut names = vec!["group", "graduated_on", "as_of", "extension_months"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-    for k in 0..STAYS {
-        for f in [
-            "kind",
-            "founding",
-            "waives_rent",
-            "level",
-            "valid_from",
-            "valid_until",
-            "status",
-            "move_in",
-            "move_out",
-            "rent",
-        ] {
-            names.push(format!("s{k}_{f}"));
-        }
-    }
+    let names = input_names();
     let errors: BTreeMap<String, Option<String>> = names
         .into_iter()
         .map(|n| (n.clone(), errors.get(&n).cloned()))
