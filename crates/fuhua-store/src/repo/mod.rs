@@ -8,8 +8,11 @@ pub mod carriers;
 pub mod cases;
 pub mod documents;
 pub mod evaluation;
+pub mod links;
 pub mod people;
 pub mod reference;
+pub mod sessions;
+pub mod signin;
 pub mod tenants;
 
 use chrono::{DateTime, Utc};
