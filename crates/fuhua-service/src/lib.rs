@@ -4,14 +4,15 @@
 
 pub mod accounts;
 pub mod actor;
-pub mod error;
+pub mod auth;
 pub mod demo;
+pub mod error;
 pub mod system;
 
+pub use actor::{Grant, Role};
+pub use error::{ServiceError, ServiceResult};
 pub use fuhua_store::audit::{Broken, Verification};
 /// The name an audit row records (a user or `system:cli`); the acting user of a use
 /// case is [`actor::Actor`].
 pub use fuhua_store::{Actor, StoreError};
-pub use actor::{Grant, Role};
-pub use error::{ServiceError, ServiceResult};
 pub use system::{Settings, System};
