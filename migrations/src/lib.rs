@@ -9,6 +9,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_schema;
+mod m20261129_000001_add_sign_in;
 mod m20261129_000002_add_case_notes;
 
 /// Every migration, oldest first.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261127_000001_create_schema::Migration),
+            Box::new(m20261129_000001_add_sign_in::Migration),
             Box::new(m20261129_000002_add_case_notes::Migration),
         ]
     }

@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api;
+pub mod csrf;
 pub mod export;
 pub mod filters;
 pub mod format;
 pub mod pages;
 pub mod server;
 pub mod session;
+pub mod settings;
 pub mod templates;
 
 use std::convert::Infallible;
@@ -22,6 +24,7 @@ use warp::http::header::{HeaderMap, HeaderValue};
 use warp::reply::{Reply, Response};
 
 pub use server::ServerLimits;
+pub use settings::PortalSettings;
 pub use templates::{TemplateError, Templates};
 
 /// Where "today" comes from: the clock in Asia/Shanghai, or a fixed day (tests and
@@ -51,6 +54,7 @@ struct Inner {
     templates: Templates,
     clock: Clock,
     system: Option<System>,
+    settings: PortalSettings,
 }
 
 impl AppState {
@@ -61,6 +65,7 @@ impl AppState {
             templates: Templates::load()?,
             clock,
             system: None,
+            settings: PortalSettings::default(),
         })))
     }
 
@@ -70,12 +75,27 @@ impl AppState {
         clock: Clock,
         system: System,
     ) -> Result<AppState, TemplateError> {
+        AppState::with_system_settings(params, clock, system, PortalSettings::default())
+    }
+
+    /// The full portal with its settings (`FUHUA_PUBLIC_URL`, proxies, sessions).
+    pub fn with_system_settings(
+        params: ParameterSet,
+        clock: Clock,
+        system: System,
+        settings: PortalSettings,
+    ) -> Result<AppState, TemplateError> {
         Ok(AppState(Arc::new(Inner {
             params,
             templates: Templates::load()?,
             clock,
             system: Some(system),
+            settings,
         })))
+    }
+
+    pub fn settings(&self) -> &PortalSettings {
+        &self.0.settings
     }
 
     pub fn system(&self) -> Option<&System> {
@@ -144,6 +164,7 @@ async fn healthz(state: AppState) -> Result<Response, Infallible> {
 /// format (JSON under `/api`, an HTML page elsewhere) and nothing is left to warp's
 /// defaults.
 pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    let transport = settings::transport_headers(state.settings());
     let health = warp::get()
         .and(warp::path!("healthz"))
         .and(filters::with_state(state.clone()))
@@ -154,6 +175,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .or(pages::routes(state))
         .unify()
         .with(warp::reply::with::headers(security_headers()))
+        .with(warp::reply::with::headers(transport))
         .with(warp::log::custom(|info| {
             // Method, path and status only: query strings may hold personal data.
             tracing::info!(method = %info.method(), path = info.path(), status = info.status().as_u16(), "request");

@@ -73,14 +73,49 @@ const TEMPLATES: &[(&str, &str)] = &[
         "pages/work/entity_new.html",
         include_str!("../../../web/templates/pages/work/entity_new.html"),
     ),
+    (
+        "pages/auth/_form.html",
+        include_str!("../../../web/templates/pages/auth/_form.html"),
+    ),
+    (
+        "pages/auth/login.html",
+        include_str!("../../../web/templates/pages/auth/login.html"),
+    ),
+    (
+        "pages/auth/register.html",
+        include_str!("../../../web/templates/pages/auth/register.html"),
+    ),
+    (
+        "pages/auth/password.html",
+        include_str!("../../../web/templates/pages/auth/password.html"),
+    ),
+    (
+        "pages/auth/link.html",
+        include_str!("../../../web/templates/pages/auth/link.html"),
+    ),
+    (
+        "pages/auth/operator_links.html",
+        include_str!("../../../web/templates/pages/auth/operator_links.html"),
+    ),
 ];
 
 /// Message catalogues, one pair per area of the portal (`web/i18n/<area>.<lang>.json`;
 /// the calculator's are `zh-CN.json`/`en.json`). Merged at start; a key defined twice
 /// is an error.
-const CATALOGUES_ZH: &[(&str, &str)] =
-    &[("zh-CN.json", include_str!("../../../web/i18n/zh-CN.json"))];
-const CATALOGUES_EN: &[(&str, &str)] = &[("en.json", include_str!("../../../web/i18n/en.json"))];
+const CATALOGUES_ZH: &[(&str, &str)] = &[
+    ("zh-CN.json", include_str!("../../../web/i18n/zh-CN.json")),
+    (
+        "auth.zh-CN.json",
+        include_str!("../../../web/i18n/auth.zh-CN.json"),
+    ),
+];
+const CATALOGUES_EN: &[(&str, &str)] = &[
+    ("en.json", include_str!("../../../web/i18n/en.json")),
+    (
+        "auth.en.json",
+        include_str!("../../../web/i18n/auth.en.json"),
+    ),
+];
 
 /// The stylesheet served at `/static/site.css`.
 pub const SITE_CSS: &str = include_str!("../../../web/static/site.css");

@@ -439,7 +439,8 @@ async fn serve(
     let params = system.parameters().await.map_err(|e| e.to_string())?;
     let backend = system.store().backend();
     let store = system.store().clone();
-    let state = AppState::with_system(params, Clock::Shanghai, system)
+    let portal = fuhua_portal::PortalSettings::from_env().map_err(|e| e.to_string())?;
+    let state = AppState::with_system_settings(params, Clock::Shanghai, system, portal)
         .map_err(|e| format!("cannot load the templates: {e}"))?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

@@ -1,5 +1,6 @@
 //! Server-rendered pages.
 
+pub mod auth;
 pub mod calculator;
 pub mod work;
 
@@ -125,16 +126,35 @@ fn stylesheet() -> Response {
     response
 }
 
-/// `/`, `/static/site.css`, and a 404 page for everything else.
+/// `Cache-Control: no-store` unless the page chose its own caching: pages may show
+/// a signed-in user's data, which no shared or browser cache should keep.
+fn default_no_store(mut response: Response) -> Response {
+    if !response.headers().contains_key("cache-control") {
+        response
+            .headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// `/`, `/static/site.css`, and a 404 page for everything else. The pages sit
+/// inside `session::with_recovery`, which answers the login redirect and the 403
+/// page of the session and CSRF filters.
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone {
     let calculator = warp::get()
         .and(warp::path::end())
         .and(page_language())
         .and(with_state(state.clone()))
         .map(calculator::page);
+    let pages = calculator
+        .or(auth::routes(state.clone()))
+        .unify()
+        .or(work::routes(state.clone()))
+        .unify();
+    let pages = crate::session::with_recovery(state.clone(), pages).map(default_no_store);
     let css = warp::get()
         .and(warp::path!("static" / "site.css"))
         .map(stylesheet);
     let rest = page_language().and(with_state(state)).map(not_found);
-    calculator.or(css).unify().or(rest).unify()
+    pages.or(css).unify().or(rest).unify()
 }

@@ -5,6 +5,7 @@
 //! Money is integer fen (`*_fen: i64`), JSON is text (`String`), dates are
 //! `Date` (`chrono::NaiveDate`) and times are `DateTimeUtc`.
 
+pub mod account_link;
 pub mod accreditation_application;
 pub mod accreditation_record;
 pub mod appropriation;
@@ -28,6 +29,7 @@ pub mod extension_request;
 pub mod fund_source;
 pub mod jurisdiction;
 pub mod ledger_row;
+pub mod login_attempt;
 pub mod mail_outbox;
 pub mod monthly_report;
 pub mod operator_contract;
@@ -43,6 +45,7 @@ pub mod user_role;
 
 /// Every entity under a CamelCase name (`Stay`, `AuditLog`, ...).
 pub mod prelude {
+    pub use super::account_link::Entity as AccountLink;
     pub use super::accreditation_application::Entity as AccreditationApplication;
     pub use super::accreditation_record::Entity as AccreditationRecord;
     pub use super::appropriation::Entity as Appropriation;
@@ -65,6 +68,7 @@ pub mod prelude {
     pub use super::fund_source::Entity as FundSource;
     pub use super::jurisdiction::Entity as Jurisdiction;
     pub use super::ledger_row::Entity as LedgerRow;
+    pub use super::login_attempt::Entity as LoginAttempt;
     pub use super::mail_outbox::Entity as MailOutbox;
     pub use super::monthly_report::Entity as MonthlyReport;
     pub use super::operator_contract::Entity as OperatorContract;
@@ -192,6 +196,8 @@ mod tests {
             audit_log,
             audit_head,
             mail_outbox,
+            login_attempt,
+            account_link,
         );
         Ok(())
     }
@@ -239,6 +245,8 @@ mod tests {
             audit_log,
             audit_head,
             mail_outbox,
+            login_attempt,
+            account_link,
         );
         Ok(())
     }

@@ -1,4 +1,6 @@
-//! Sessions: kept in the database so that several servers share them.
+//! Sessions: kept in the database so that several servers share them. `id` is the
+//! SHA-256 (hex) of the token in the cookie, never the token itself; `expires_at` is
+//! the absolute end; `client_addr` the address the session was opened from.
 
 use sea_orm::entity::prelude::*;
 
@@ -13,6 +15,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
+    pub client_addr: Option<String>,
 }
 
 impl std::fmt::Debug for Model {

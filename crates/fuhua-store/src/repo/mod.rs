@@ -8,9 +8,12 @@ pub mod carriers;
 pub mod cases;
 pub mod documents;
 pub mod evaluation;
+pub mod links;
 pub mod people;
 pub mod reference;
 pub mod relief;
+pub mod sessions;
+pub mod signin;
 pub mod tenants;
 pub mod timeline;
 

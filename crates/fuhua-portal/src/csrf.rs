@@ -1,0 +1,204 @@
+//! Cross-site request forgery (issue 6 point 3): every state-changing form carries
+//! its session's CSRF token in the hidden field `csrf`, compared in constant time
+//! with the one stored for the session, and must come from this site — its
+//! `Origin` (or, without one, its `Referer`) must be the origin of
+//! `FUHUA_PUBLIC_URL` or of the request's own `Host`. GET never changes state.
+//!
+//! # For POST routes
+//!
+//! ```text
+//! let confirm = warp::post()
+//!     .and(warp::path!("relief" / i64 / "confirm"))
+//!     .and(csrf::form(state.clone()))
+//!     .and(with_state(state.clone()))
+//!     .then(|id: i64, (session, pairs): (Session, Vec<(String, String)>), state| async move {
+//!         // pairs: the form's fields in order (without `csrf`);
+//!         // answer with session::see_other("/…") — never a page — on success.
+//!     });
+//! ```
+//!
+//! A missing or wrong token, or another origin, answers 403 with a page in the
+//! user's language; no session answers a redirect to the login page; a body over
+//! [`FORM_LIMIT`] answers 413. The route must sit inside
+//! `session::with_recovery` (every page route does, through `pages::routes`).
+
+use bytes::Bytes;
+use fuhua_core::Lang;
+use fuhua_service::auth::constant_time_eq;
+use warp::http::HeaderMap;
+use warp::{Filter, Rejection};
+
+use crate::AppState;
+use crate::filters::{BodyError, limited_body, with_state};
+use crate::session::{self, PageRejection, Session, language};
+use crate::settings::origin_of;
+
+/// The largest form body read (64 KiB: forms here are a few fields of text).
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// The name of the hidden field that carries the token.
+pub const FIELD: &str = "csrf";
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Whether the request comes from this site: its `Origin` — or, when the browser
+/// sent none, its `Referer` — has the public origin or `http(s)://<Host>`. A
+/// request with neither is refused.
+pub fn same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
+    let claimed = match header(headers, "origin") {
+        Some(origin) => origin_of(origin),
+        None => header(headers, "referer").and_then(origin_of),
+    };
+    let Some(claimed) = claimed else {
+        return false;
+    };
+    if claimed == public_origin {
+        return true;
+    }
+    let Some(host) = header(headers, "host").map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    ["http", "https"]
+        .iter()
+        .filter_map(|scheme| origin_of(&format!("{scheme}://{host}")))
+        .any(|own| own == claimed)
+}
+
+/// Passes requests from this site only (for forms without a session yet: login and
+/// registration); others get the 403 page.
+pub fn origin_checked(state: AppState) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and(language())
+        .and(with_state(state))
+        .and_then(
+            |headers: HeaderMap, lang: Lang, state: AppState| async move {
+                if same_origin(&headers, &state.settings().public_origin) {
+                    Ok(())
+                } else {
+                    Err(warp::reject::custom(PageRejection::Forbidden { lang }))
+                }
+            },
+        )
+        .untuple_one()
+}
+
+/// A urlencoded form body of at most [`FORM_LIMIT`] bytes as name/value pairs
+/// (undecodable input becomes no pairs; 413 through the recovery when too large).
+pub fn form_pairs() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> + Clone {
+    language().and(limited_body(FORM_LIMIT)).and_then(
+        |lang: Lang, body: Result<Bytes, BodyError>| async move {
+            match body {
+                Ok(bytes) => Ok(
+                    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .unwrap_or_default(),
+                ),
+                Err(_) => Err(warp::reject::custom(PageRejection::TooLarge { lang })),
+            }
+        },
+    )
+}
+
+/// For POST routes that change state: the signed-in [`Session`] and the form's
+/// fields (without `csrf`), once the origin and the session's CSRF token check out.
+pub fn form(
+    state: AppState,
+) -> impl Filter<Extract = ((Session, Vec<(String, String)>),), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and(language())
+        .and(with_state(state))
+        .and(form_pairs())
+        .and_then(
+            |headers: HeaderMap, lang: Lang, state: AppState, pairs: Vec<(String, String)>| async move {
+                if !same_origin(&headers, &state.settings().public_origin) {
+                    return Err(warp::reject::custom(PageRejection::Forbidden { lang }));
+                }
+                let token = session::token_of(&headers, state.settings());
+                let Some(session) = session::load(&state, token, lang).await? else {
+                    // Back to the page the form was on, once signed in.
+                    let next = header(&headers, "referer").and_then(session::path_of_uri);
+                    return Err(warp::reject::custom(PageRejection::LoginRequired { next }));
+                };
+                let sent = pairs
+                    .iter()
+                    .find(|(k, _)| k == FIELD)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or_default();
+                if sent.is_empty() || !constant_time_eq(sent, &session.csrf) {
+                    return Err(warp::reject::custom(PageRejection::Forbidden { lang }));
+                }
+                let fields = pairs.into_iter().filter(|(k, _)| k != FIELD).collect();
+                Ok((session, fields))
+            },
+        )
+}
+
+/// The value of field `name` in form pairs (the first one), or "".
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn forms_must_come_from_the_public_origin_or_the_host() {
+        let public = "https://fuhua.example.gov.cn";
+        assert!(same_origin(
+            &headers(&[("origin", "https://fuhua.example.gov.cn")]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("referer", "https://fuhua.example.gov.cn/login?next=/x"),
+                ("host", "internal:8080")
+            ]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "fuhua.example.gov.cn")
+            ]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "null"), ("host", "fuhua.example.gov.cn")]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "fuhua.example.gov.cn")]),
+            public
+        ));
+    }
+
+    #[test]
+    fn fields_are_found_by_name() {
+        let pairs = vec![
+            ("a".to_owned(), "1".to_owned()),
+            ("a".to_owned(), "2".to_owned()),
+        ];
+        assert_eq!(field(&pairs, "a"), "1");
+        assert_eq!(field(&pairs, "b"), "");
+    }
+}
