@@ -7,7 +7,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::Work;
-use super::render::{field, redirect};
+use super::render::{field, redirect, with_keys};
 
 fn form_page(
     work: &Work,
@@ -16,6 +16,11 @@ fn form_page(
     status: StatusCode,
 ) -> Response {
     let (errors, list) = problems.unwrap_or((json!({}), json!([])));
+    let errors = with_keys(
+        errors,
+        &["name", "credit_code", "kind", "registered_on"],
+        Value::Null,
+    );
     work.page(
         "pages/work/entity_new.html",
         status,

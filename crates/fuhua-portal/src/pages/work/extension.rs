@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::Work;
-use super::render::{field, redirect, version};
+use super::render::{field, redirect, version, with_keys};
 
 fn form_page(
     work: &Work,
@@ -19,6 +19,7 @@ fn form_page(
     status: StatusCode,
 ) -> Response {
     let (errors, list) = problems.unwrap_or((json!({}), json!([])));
+    let errors = with_keys(errors, &["months", "reason"], Value::Null);
     work.page(
         "pages/work/extension_new.html",
         status,

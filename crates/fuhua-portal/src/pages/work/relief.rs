@@ -12,7 +12,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 
 use super::Work;
-use super::render::{field, redirect, version};
+use super::render::{field, redirect, version, with_keys};
 
 /// The eligibility as the templates show it.
 pub fn eligibility_json(e: &Eligibility, lang: Lang) -> Value {
@@ -114,6 +114,16 @@ async fn render_case(
     };
     let official = view.is_official();
     let (errors, error_list, typed) = problems.unwrap_or((json!({}), json!([]), json!({})));
+    const FIELDS: [&str; 6] = [
+        "action",
+        "reason",
+        "reason_code",
+        "text",
+        "body",
+        "decision",
+    ];
+    let errors = with_keys(errors, &FIELDS, Value::Null);
+    let typed = with_keys(typed, &FIELDS, json!(""));
     let ctx = json!({
         "id": view.app.id,
         "version": view.app.version,

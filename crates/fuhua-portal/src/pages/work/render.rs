@@ -163,6 +163,18 @@ impl Work {
     }
 }
 
+/// `obj` with every key of `keys` present (templates run with strict undefined):
+/// missing ones are set to `default`.
+pub fn with_keys(mut obj: Value, keys: &[&str], default: Value) -> Value {
+    if let Value::Object(map) = &mut obj {
+        for key in keys {
+            map.entry((*key).to_owned())
+                .or_insert_with(|| default.clone());
+        }
+    }
+    obj
+}
+
 /// 303 See Other to a page of this site.
 pub fn redirect(path: &str) -> Response {
     let mut response =
