@@ -34,6 +34,22 @@ use crate::AppState;
 use crate::pages::{html_page, message_page, switch_url};
 use crate::session::{Session, no_store};
 
+/// Every route of this module: (method, path pattern). The authorization table test
+/// (tests/integration/authz.rs) must have a row for each.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/register"),
+    ("POST", "/register"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("GET", "/account/link"),
+    ("POST", "/account/link"),
+    ("GET", "/operator/links"),
+    ("POST", "/operator/links/{id}/confirm"),
+];
+
 /// Every route of this module; they must sit inside `session::with_recovery`.
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
     login::routes(state.clone())

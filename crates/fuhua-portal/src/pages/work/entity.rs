@@ -30,6 +30,9 @@ fn form_page(
 
 /// `GET /entities/new`.
 pub async fn new(work: Work) -> Response {
+    if !work.session.actor.has(fuhua_service::Role::Entrepreneur) {
+        return work.refused(ServiceError::Forbidden);
+    }
     let typed = json!({"name": "", "credit_code": "", "kind": "enterprise", "registered_on": ""});
     form_page(&work, typed, None, StatusCode::OK)
 }
@@ -56,7 +59,7 @@ pub async fn create(work: Work, form: Vec<(String, String)>) -> Response {
                 &work,
                 typed,
                 Some(problems),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
         }
         Err(error) => work.refused(error),

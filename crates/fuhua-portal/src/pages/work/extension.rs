@@ -37,15 +37,12 @@ fn entity_param(pairs: &[(String, String)]) -> Option<i64> {
 
 /// `GET /extensions/new?entity=ID`.
 pub async fn new(work: Work, query: Vec<(String, String)>) -> Response {
-    match entity_param(&query) {
-        Some(entity_id) => form_page(
-            &work,
-            entity_id,
-            json!({"months": "", "reason": ""}),
-            None,
-            StatusCode::OK,
-        ),
-        None => work.refused(ServiceError::NotFound),
+    let Some(entity_id) = entity_param(&query) else {
+        return work.refused(ServiceError::NotFound);
+    };
+    match extension::can_request(&work.system, &work.session.actor, entity_id).await {
+        Ok(_) => form_page(&work, entity_id, json!({"months": "", "reason": ""}), None, StatusCode::OK),
+        Err(error) => work.refused(error),
     }
 }
 
@@ -54,6 +51,9 @@ pub async fn create(work: Work, form: Vec<(String, String)>) -> Response {
     let Some(entity_id) = entity_param(&form) else {
         return work.refused(ServiceError::NotFound);
     };
+    if let Err(error) = extension::can_request(&work.system, &work.session.actor, entity_id).await {
+        return work.refused(error);
+    }
     let typed = json!({"months": field(&form, "months"), "reason": field(&form, "reason")});
     let Ok(months) = field(&form, "months").trim().parse::<u32>() else {
         let problem = fuhua_core::Problem::new(
@@ -68,7 +68,7 @@ pub async fn create(work: Work, form: Vec<(String, String)>) -> Response {
             entity_id,
             typed,
             Some(problems),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
         );
     };
     match extension::request(
@@ -89,7 +89,7 @@ pub async fn create(work: Work, form: Vec<(String, String)>) -> Response {
                 entity_id,
                 typed,
                 Some(problems),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
         }
         Err(error) => work.refused(error),
@@ -195,7 +195,7 @@ pub async fn decide(work: Work, id: i64, form: Vec<(String, String)>) -> Respons
                 id,
                 false,
                 Some((errors, list, typed)),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
             .await;
         }
@@ -223,7 +223,7 @@ pub async fn decide(work: Work, id: i64, form: Vec<(String, String)>) -> Respons
                 id,
                 false,
                 Some((errors, list, typed)),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
             .await
         }

@@ -224,7 +224,7 @@ pub async fn act(work: Work, id: i64, form: Vec<(String, String)>) -> Response {
                 id,
                 None,
                 Some((errors, list, typed)),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
             .await
         }
@@ -253,7 +253,7 @@ pub async fn note(work: Work, id: i64, form: Vec<(String, String)>) -> Response 
                 id,
                 None,
                 Some((errors, list, typed)),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::BAD_REQUEST,
             )
             .await
         }
