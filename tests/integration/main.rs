@@ -5,6 +5,7 @@ mod api_award;
 mod api_errors;
 mod api_evaluation;
 mod api_waiver;
+mod auth;
 mod browser;
 mod demo;
 mod docs;
