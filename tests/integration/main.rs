@@ -6,6 +6,7 @@ mod api_errors;
 mod api_evaluation;
 mod api_strict;
 mod api_waiver;
+mod auth;
 mod authz;
 mod browser;
 mod calculator_strict;

@@ -29,7 +29,10 @@ async fn migrations_go_up_and_down_on_every_database() {
         let applied = db.store.applied_migrations().await.unwrap();
         assert_eq!(
             applied,
-            ["m20261127_000001_create_schema"],
+            [
+                "m20261127_000001_create_schema",
+                "m20261129_000001_add_sign_in"
+            ],
             "{}",
             db.store.backend()
         );

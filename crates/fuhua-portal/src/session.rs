@@ -349,7 +349,8 @@ where
         .unify()
 }
 
-/// Whether a URI-reference is a path on this site (for `Referer`-derived returns).
+/// The path and query of a URI (a `Referer`), when that is a local path (see
+/// [`local_path`]); where a form sent without a session returns after login.
 pub(crate) fn path_of_uri(uri: &str) -> Option<String> {
     let parsed: Uri = uri.parse().ok()?;
     let path = parsed.path_and_query()?.as_str().to_owned();
