@@ -51,10 +51,30 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("GET", "/relief/{id}/letter", O, [303, 404, 404, 404, 404]),
     ("GET", "/stays/{id}/ledger", M, [303, 200, 403, 403, 403]),
     ("GET", "/stays/{id}/ledger", O, [303, 404, 403, 403, 403]),
-    ("GET", "/stays/{id}/ledger.csv", M, [303, 200, 403, 403, 403]),
-    ("GET", "/stays/{id}/ledger.csv", O, [303, 404, 403, 403, 403]),
-    ("GET", "/stays/{id}/ledger.xlsx", M, [303, 200, 403, 403, 403]),
-    ("GET", "/stays/{id}/ledger.xlsx", O, [303, 404, 403, 403, 403]),
+    (
+        "GET",
+        "/stays/{id}/ledger.csv",
+        M,
+        [303, 200, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/stays/{id}/ledger.csv",
+        O,
+        [303, 404, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/stays/{id}/ledger.xlsx",
+        M,
+        [303, 200, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/stays/{id}/ledger.xlsx",
+        O,
+        [303, 404, 403, 403, 403],
+    ),
     ("GET", "/entities/new", N, [303, 200, 403, 403, 403]),
     ("POST", "/entities", N, [303, 400, 403, 403, 403]),
     ("GET", "/extensions", N, [303, 403, 403, 200, 403]),
@@ -64,8 +84,18 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("POST", "/extensions", O, [303, 404, 404, 404, 404]),
     ("GET", "/extensions/{id}", M, [303, 200, 200, 200, 404]),
     ("GET", "/extensions/{id}", O, [303, 404, 404, 404, 404]),
-    ("POST", "/extensions/{id}/decide", M, [303, 403, 403, 409, 404]),
-    ("POST", "/extensions/{id}/decide", O, [303, 404, 404, 404, 404]),
+    (
+        "POST",
+        "/extensions/{id}/decide",
+        M,
+        [303, 403, 403, 409, 404],
+    ),
+    (
+        "POST",
+        "/extensions/{id}/decide",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -77,7 +107,12 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("GET", "/account/link", N, [303, 200, 200, 200, 200]),
     ("POST", "/account/link", N, [303, 409, 409, 409, 409]),
     ("GET", "/operator/links", N, [303, 403, 200, 403, 403]),
-    ("POST", "/operator/links/{id}/confirm", O, [303, 403, 404, 403, 403]),
+    (
+        "POST",
+        "/operator/links/{id}/confirm",
+        O,
+        [303, 403, 404, 403, 403],
+    ),
 ];
 
 /// The records a row may use: (own, other) ids per role and kind of path.
@@ -99,7 +134,13 @@ impl Records {
     }
 }
 
-fn request(route: &str, method: &str, i: usize, r: &Records, csrf: &str) -> (String, Vec<(String, String)>) {
+fn request(
+    route: &str,
+    method: &str,
+    i: usize,
+    r: &Records,
+    csrf: &str,
+) -> (String, Vec<(String, String)>) {
     let mut form: Vec<(&str, String)> = vec![("csrf", csrf.to_owned())];
     let path = match (method, route) {
         ("GET", "/relief/new") => format!("/relief/new?stay={}", r.stay[i]),
@@ -126,11 +167,16 @@ fn request(route: &str, method: &str, i: usize, r: &Records, csrf: &str) -> (Str
             route.replace("{id}", &r.extension[i].to_string())
         }
         (_, route) if route.starts_with("/stays/") => route.replace("{id}", &r.stay[i].to_string()),
-        (_, route) if route.starts_with("/extensions/") => route.replace("{id}", &r.extension[i].to_string()),
+        (_, route) if route.starts_with("/extensions/") => {
+            route.replace("{id}", &r.extension[i].to_string())
+        }
         (_, "/operator/links/{id}/confirm") => route.replace("{id}", "999999"),
         (_, route) => route.replace("{id}", &r.app[i].to_string()),
     };
-    (path, form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    (
+        path,
+        form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+    )
 }
 
 #[tokio::test]
@@ -146,8 +192,14 @@ async fn every_route_answers_each_role_as_the_table_says() {
     let world = world::build(&db).await;
     let store = world.system.store();
     // A second founder with an account, for a record of street B.
-    let stay_b = tenants::find_stay(store, world.other_stay_id).await.unwrap().unwrap();
-    let entity_b = tenants::find_entity(store, stay_b.entity_id).await.unwrap().unwrap();
+    let stay_b = tenants::find_stay(store, world.other_stay_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let entity_b = tenants::find_entity(store, stay_b.entity_id)
+        .await
+        .unwrap()
+        .unwrap();
     let w = store.write(&AuditActor::cli()).await.unwrap();
     people::add_user(
         &w,
@@ -158,7 +210,11 @@ async fn every_route_answers_each_role_as_the_table_says() {
             password_hash: password::hash_password(PASSWORD).unwrap(),
             person_id: Some(entity_b.founder_person_id),
             organisation_id: None,
-            roles: vec![RoleGrant { role: "entrepreneur".into(), jurisdiction_id: None, organisation_id: None }],
+            roles: vec![RoleGrant {
+                role: "entrepreneur".into(),
+                jurisdiction_id: None,
+                organisation_id: None,
+            }],
         },
     )
     .await
@@ -166,10 +222,32 @@ async fn every_route_answers_each_role_as_the_table_says() {
     w.commit().await.unwrap();
     let founder = world.actor("founder").await;
     let founder_b = world.actor("founder.b").await;
-    let app_a = relief::apply(&world.system, &founder, world.stay_id, today()).await.unwrap();
-    let app_b = relief::apply(&world.system, &founder_b, world.other_stay_id, today()).await.unwrap();
-    let ext_a = extension::request(&world.system, &founder, world.entity_id, 3, "扩大经营", today()).await.unwrap();
-    let ext_b = extension::request(&world.system, &founder_b, entity_b.id, 3, "扩大经营", today()).await.unwrap();
+    let app_a = relief::apply(&world.system, &founder, world.stay_id, today())
+        .await
+        .unwrap();
+    let app_b = relief::apply(&world.system, &founder_b, world.other_stay_id, today())
+        .await
+        .unwrap();
+    let ext_a = extension::request(
+        &world.system,
+        &founder,
+        world.entity_id,
+        3,
+        "扩大经营",
+        today(),
+    )
+    .await
+    .unwrap();
+    let ext_b = extension::request(
+        &world.system,
+        &founder_b,
+        entity_b.id,
+        3,
+        "扩大经营",
+        today(),
+    )
+    .await
+    .unwrap();
     let records = Records {
         app: [app_a, app_b],
         stay: [world.stay_id, world.other_stay_id],
@@ -179,9 +257,22 @@ async fn every_route_answers_each_role_as_the_table_says() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let params = world.system.parameters().await.unwrap_or_else(|_| ParameterSet::defaults());
-    let settings = PortalSettings { public_origin: address.clone(), ..PortalSettings::default() };
-    let state = AppState::with_system_settings(params, Clock::Fixed(today()), world.system.clone(), settings).unwrap();
+    let params = world
+        .system
+        .parameters()
+        .await
+        .unwrap_or_else(|_| ParameterSet::defaults());
+    let settings = PortalSettings {
+        public_origin: address.clone(),
+        ..PortalSettings::default()
+    };
+    let state = AppState::with_system_settings(
+        params,
+        Clock::Fixed(today()),
+        world.system.clone(),
+        settings,
+    )
+    .unwrap();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(fuhua_portal::serve(listener, state, async {
         let _ = rx.await;
@@ -204,14 +295,24 @@ async fn every_route_answers_each_role_as_the_table_says() {
         if *role != "anon" {
             let response = login(&client).await.unwrap();
             assert_eq!(response.status(), 303, "{role} signs in");
-            let page = client.get(format!("{address}/account/password")).send().await.unwrap().text().await.unwrap();
+            let page = client
+                .get(format!("{address}/account/password"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             csrf = page
                 .split("name=\"csrf\" value=\"")
                 .nth(1)
                 .and_then(|rest| rest.split('"').next())
                 .unwrap_or_default()
                 .to_owned();
-            assert!(!csrf.is_empty(), "{role}: no CSRF token on the password page");
+            assert!(
+                !csrf.is_empty(),
+                "{role}: no CSRF token on the password page"
+            );
         }
         for (method, route, rec, expected) in TABLE {
             let i = records.pick(role, *rec);
@@ -220,22 +321,48 @@ async fn every_route_answers_each_role_as_the_table_says() {
             let response = if *method == "GET" {
                 client.get(&url).send().await.unwrap()
             } else {
-                client.post(&url).header("origin", &address).form(&form).send().await.unwrap()
+                client
+                    .post(&url)
+                    .header("origin", &address)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
             };
             let status = response.status().as_u16();
             if status != expected[column] {
-                failures.push(format!("{role:<11} {method} {path} ({rec:?}): expected {}, got {status}", expected[column]));
+                failures.push(format!(
+                    "{role:<11} {method} {path} ({rec:?}): expected {}, got {status}",
+                    expected[column]
+                ));
             }
             if *method == "POST" && *route == "/logout" && *role != "anon" {
                 // Sign in again for the rows after it.
                 login(&client).await.unwrap();
-                let page = client.get(format!("{address}/account/password")).send().await.unwrap().text().await.unwrap();
-                csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_owned();
+                let page = client
+                    .get(format!("{address}/account/password"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                csrf = page
+                    .split("name=\"csrf\" value=\"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .unwrap_or_default()
+                    .to_owned();
             }
         }
     }
     let _ = tx.send(());
     server.await.unwrap();
-    assert!(failures.is_empty(), "{} rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     db.drop_db().await.unwrap();
 }

@@ -86,12 +86,17 @@ async fn check_months(
 /// Whether the actor may ask for an extension for the entity: the entrepreneur whose
 /// entity it is, or the operator of one of its carriers. `NotFound` outside scope.
 pub async fn can_request(system: &System, actor: &Actor, entity_id: i64) -> ServiceResult<Entity> {
-    let entity = tenants::find_entity(system.store(), entity_id).await?.ok_or(ServiceError::NotFound)?;
+    let entity = tenants::find_entity(system.store(), entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let (parties, _) = parties_for_entity(system, actor, &entity).await?;
     if parties.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    if !parties.iter().any(|p| matches!(p, Party::Applicant | Party::Operator)) {
+    if !parties
+        .iter()
+        .any(|p| matches!(p, Party::Applicant | Party::Operator))
+    {
         return Err(ServiceError::Forbidden);
     }
     Ok(entity)

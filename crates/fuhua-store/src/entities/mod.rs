@@ -198,6 +198,7 @@ mod tests {
             mail_outbox,
             login_attempt,
             account_link,
+            case_note,
         );
         Ok(())
     }
@@ -247,6 +248,7 @@ mod tests {
             mail_outbox,
             login_attempt,
             account_link,
+            case_note,
         );
         Ok(())
     }

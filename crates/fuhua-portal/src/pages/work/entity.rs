@@ -55,12 +55,7 @@ pub async fn create(work: Work, form: Vec<(String, String)>) -> Response {
                 "kind": entity.kind, "registered_on": entity.registered_on,
             });
             let problems = work.problems(&problems);
-            form_page(
-                &work,
-                typed,
-                Some(problems),
-                StatusCode::BAD_REQUEST,
-            )
+            form_page(&work, typed, Some(problems), StatusCode::BAD_REQUEST)
         }
         Err(error) => work.refused(error),
     }

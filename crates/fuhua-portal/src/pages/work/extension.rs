@@ -41,7 +41,13 @@ pub async fn new(work: Work, query: Vec<(String, String)>) -> Response {
         return work.refused(ServiceError::NotFound);
     };
     match extension::can_request(&work.system, &work.session.actor, entity_id).await {
-        Ok(_) => form_page(&work, entity_id, json!({"months": "", "reason": ""}), None, StatusCode::OK),
+        Ok(_) => form_page(
+            &work,
+            entity_id,
+            json!({"months": "", "reason": ""}),
+            None,
+            StatusCode::OK,
+        ),
         Err(error) => work.refused(error),
     }
 }
@@ -141,6 +147,7 @@ async fn render(
         json!([]),
         json!({"months": view.request.months.to_string(), "note": ""}),
     ));
+    let errors = with_keys(errors, &["months", "note"], Value::Null);
     let ctx = json!({
         "id": view.request.id,
         "version": view.request.version,
