@@ -23,4 +23,5 @@ mod store_audit;
 mod store_chain;
 mod store_payments;
 mod store_records;
+mod two_servers;
 mod world;
