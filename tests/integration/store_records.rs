@@ -240,7 +240,6 @@ async fn of_two_concurrent_decisions_on_one_case_one_wins_and_one_is_told() {
         let second = db.second_pool().await.unwrap();
         let mut tasks = Vec::new();
         for (n, store) in [db.store.clone(), second.clone()].into_iter().enumerate() {
-            let read = read.clone();
             let to = if n == 0 {
                 ReliefState::Submitted
             } else {

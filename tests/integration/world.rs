@@ -32,6 +32,15 @@ pub fn credit(first17: &str) -> CreditCode {
     CreditCode::parse(&format!("{first17}{check}")).unwrap()
 }
 
+/// An account of the world: username, role, person, jurisdiction, organisation.
+type Account = (
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// The password of every account of the world.
 pub const PASSWORD: &str = "journey-password-2026";
 
@@ -190,7 +199,7 @@ pub async fn build(db: &TestDb) -> World {
         persons.push(person.id);
     }
     let hash = password::hash_password(PASSWORD).unwrap();
-    let accounts: [(&str, &str, Option<i64>, Option<i64>, Option<i64>); 6] = [
+    let accounts: [Account; 6] = [
         ("founder", "entrepreneur", Some(persons[0]), None, None),
         ("operator.a", "operator", None, None, Some(orgs[0].id)),
         ("operator.b", "operator", None, None, Some(orgs[1].id)),

@@ -50,10 +50,10 @@ pub async fn parties(
     {
         parties.push(Party::Operator);
     }
-    if let Some(jurisdictions) = official_jurisdictions(system, actor).await? {
-        if jurisdictions.contains(&carrier.jurisdiction_id) {
-            parties.push(Party::Official);
-        }
+    if let Some(jurisdictions) = official_jurisdictions(system, actor).await?
+        && jurisdictions.contains(&carrier.jurisdiction_id)
+    {
+        parties.push(Party::Official);
     }
     Ok(parties)
 }

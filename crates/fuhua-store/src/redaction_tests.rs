@@ -81,6 +81,7 @@ fn accounts_and_sessions_print_without_hashes_or_tokens() {
         created_at: now,
         expires_at: now,
         last_seen_at: now,
+        client_addr: Some("127.0.0.1".into()),
     };
     let shown = format!("{stored:?} {new:?} {session:?}");
     hides(&shown, &[PASSWORD_HASH, "c2FsdHNhbHQ", SESSION_ID, CSRF]);

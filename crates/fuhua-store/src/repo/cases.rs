@@ -110,9 +110,9 @@ pub enum CaseValue {
 impl CaseValue {
     fn to_expr(&self) -> SimpleExpr {
         match self {
-            CaseValue::Int(v) => Expr::val(*v).into(),
-            CaseValue::Text(v) => Expr::val(v.clone()).into(),
-            CaseValue::Time(v) => Expr::val(*v).into(),
+            CaseValue::Int(v) => Expr::val(*v),
+            CaseValue::Text(v) => Expr::val(v.clone()),
+            CaseValue::Time(v) => Expr::val(*v),
         }
     }
 
