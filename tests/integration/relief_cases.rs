@@ -470,6 +470,23 @@ async fn lists_and_inboxes_follow_the_actors_jurisdiction() {
             (0, 0),
             "a street official sees only their street"
         );
+        // Filters from the URL: street and carrier.
+        let district = world.actor("official.district").await;
+        for (street, carrier, expected) in [
+            (world.street_a, world.carrier_a, 1),
+            (world.street_b, world.carrier_b, 0),
+        ] {
+            let q = relief::ListQuery {
+                jurisdiction_id: Some(street),
+                carrier_id: Some(carrier),
+                page: 1,
+                ..relief::ListQuery::default()
+            };
+            assert_eq!(
+                relief::list(&world.system, &district, &q).await.unwrap().1,
+                expected
+            );
+        }
         let filtered = relief::ListQuery {
             state: Some(ReliefState::Confirmed),
             page: 1,
