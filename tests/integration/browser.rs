@@ -3,126 +3,23 @@
 //! script). Runs when `FUHUA_TEST_CHROMEDRIVER` names a chromedriver (CI sets it and
 //! installs Debian's chromium and chromium-driver).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use thirtyfour::prelude::*;
 
+use crate::chrome::{self, Profile, Screen, widths};
 use crate::helpers::TestApp;
-
-/// chromedriver, stopped when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts chromedriver on a free loopback port and waits for its "started" line
-/// (bounded by 30 s).
-fn start_driver(path: &str) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .arg("--allowed-ips=127.0.0.1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromedriver at {path}: {e}"));
-    let stdout = child.stdout.take().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut lines = BufReader::new(stdout).lines();
-    loop {
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver did not start within 30 s"
-        );
-        match lines.next() {
-            Some(Ok(line)) if line.contains("started successfully") => break,
-            Some(Ok(_)) => continue,
-            _ => panic!("chromedriver exited before it started"),
-        }
-    }
-    Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn browser(driver: &Driver, profile: &std::path::Path) -> WebDriver {
-    let mut caps = DesiredCapabilities::chrome();
-    caps.set_binary(
-        &std::env::var("FUHUA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-    )
-    .unwrap();
-    for arg in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-        &format!("--user-data-dir={}", profile.display()),
-    ] {
-        caps.add_arg(arg).unwrap();
-    }
-    // A browser set up for Chinese, as the district's users have it.
-    caps.add_arg("--lang=zh-CN").unwrap();
-    caps.add_experimental_option(
-        "prefs",
-        serde_json::json!({"intl.accept_languages": "zh-CN,zh"}),
-    )
-    .unwrap();
-    // Headless windows are at least 500 px wide: emulate the phone's viewport instead.
-    caps.add_experimental_option(
-        "mobileEmulation",
-        serde_json::json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0}}),
-    )
-    .unwrap();
-    WebDriver::new(&driver.url, caps).await.unwrap()
-}
-
-/// The page's width against the viewport's, in CSS pixels.
-async fn widths(driver: &WebDriver) -> (i64, i64) {
-    let ret = driver
-        .execute(
-            "return [Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), window.innerWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let pair: Vec<i64> = ret.convert().unwrap();
-    (pair[0], pair[1])
-}
 
 const FULL: &str = "/?calc=1&group=graduate&graduated_on=2019-07-01&s0_kind=incubation_base&s0_founding=social&s0_waives_rent=yes&s0_level=district&s0_valid_from=2020-01-01&s0_status=active&s0_move_in=2023-06-01&s0_move_out=2024-12-31&s0_rent=1500&s1_kind=incubation_base&s1_founding=social&s1_waives_rent=yes&s1_level=municipal&s1_valid_from=2022-05-01&s1_valid_until=2030-04-30&s1_status=active&s1_move_in=2025-01-01&s1_move_out=2025-12-31&s1_rent=1800.50&s2_kind=maker_space&s2_founding=gov_invested&s2_move_in=2026-01-01&s2_rent=99999.99&extension_months=6&project=1";
 
 #[tokio::test]
 async fn the_calculator_fits_a_375_px_phone_and_submits_without_script() {
-    let Ok(chromedriver) = std::env::var("FUHUA_TEST_CHROMEDRIVER") else {
-        eprintln!(
-            "browser test not run: set FUHUA_TEST_CHROMEDRIVER=/usr/bin/chromedriver (CI does)"
-        );
+    let Some(chromedriver) = chrome::chromedriver() else {
         return;
     };
     let app = TestApp::spawn().await;
-    let driver = start_driver(&chromedriver);
-    let profile = std::env::temp_dir().join(format!("fuhua-chromium-{}", std::process::id()));
-    let web = browser(&driver, &profile).await;
-    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/browser");
-    std::fs::create_dir_all(&shots).unwrap();
+    let driver = chrome::start_driver(&chromedriver);
+    let profile = Profile::new("calculator");
+    let web = chrome::chromium(&driver, &profile, Screen::Phone(375)).await;
+    let shots = chrome::screenshot_dir("calculator");
 
     let bad = "/?calc=1&group=graduate&s0_move_in=2025-02-30&s0_rent=-3&s1_move_in=2024-01-01&s1_move_out=2023-01-01&s1_rent=1";
     let pages = [
@@ -184,6 +81,5 @@ async fn the_calculator_fits_a_375_px_phone_and_submits_without_script() {
     );
 
     web.quit().await.unwrap();
-    let _ = std::fs::remove_dir_all(&profile);
     app.stop().await;
 }

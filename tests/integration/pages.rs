@@ -177,6 +177,30 @@ async fn english_is_one_click_away_and_remembered() {
 }
 
 #[tokio::test]
+async fn the_account_pages_remember_a_language_chosen_by_link_once() {
+    let app = TestApp::spawn().await;
+    for (path, cookie) in [
+        ("/login?lang=en", "lang=en;"),
+        ("/register?lang=zh-CN", "lang=zh-CN;"),
+    ] {
+        let response = app.get(path).await;
+        let cookies: Vec<_> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(cookies.len(), 1, "{path}: {cookies:?}");
+        assert!(cookies[0].starts_with(cookie), "{path}: {cookies:?}");
+    }
+    let response = app.get("/login").await;
+    assert!(!response.headers().contains_key("set-cookie"));
+    // The calculator sets its own cookie; it is not doubled.
+    let response = app.get("/?lang=en").await;
+    assert_eq!(response.headers().get_all("set-cookie").iter().count(), 1);
+}
+
+#[tokio::test]
 async fn unknown_pages_get_a_friendly_404_and_health_is_reported() {
     let app = TestApp::spawn().await;
     let (status, _, html) = page(&app, "/nowhere", None).await;

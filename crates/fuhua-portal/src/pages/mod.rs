@@ -55,14 +55,34 @@ pub fn html_page(
     let headers = response.headers_mut();
     headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(lang.tag()));
     if remember {
-        let code = match lang {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        };
-        let cookie = format!("lang={code}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            headers.insert(SET_COOKIE, value);
-        }
+        headers.insert(SET_COOKIE, lang_cookie(lang));
+    }
+    response
+}
+
+/// The `lang` cookie that remembers a language chosen by link for a year.
+fn lang_cookie(lang: Lang) -> HeaderValue {
+    HeaderValue::from_static(match lang {
+        Lang::Zh => "lang=zh-CN; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        Lang::En => "lang=en; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+    })
+}
+
+/// Remembers a language chosen by link (`?lang=`) on a page that did not set the
+/// cookie itself (the account and signed-in pages), so the next page keeps it.
+fn remember_language(
+    lang: Lang,
+    remember: bool,
+    _query: Vec<(String, String)>,
+    mut response: Response,
+) -> Response {
+    let set = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(b"lang="));
+    if remember && !set {
+        response.headers_mut().append(SET_COOKIE, lang_cookie(lang));
     }
     response
 }
@@ -146,11 +166,15 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Inf
         .and(page_language())
         .and(with_state(state.clone()))
         .map(calculator::page);
-    let pages = calculator
-        .or(auth::routes(state.clone()))
-        .unify()
-        .or(work::routes(state.clone()))
-        .unify();
+    let pages = page_language()
+        .and(
+            calculator
+                .or(auth::routes(state.clone()))
+                .unify()
+                .or(work::routes(state.clone()))
+                .unify(),
+        )
+        .map(remember_language);
     let pages = crate::session::with_recovery(state.clone(), pages).map(default_no_store);
     let css = warp::get()
         .and(warp::path!("static" / "site.css"))
