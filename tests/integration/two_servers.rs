@@ -70,6 +70,10 @@ fn csrf_of(page: &str) -> String {
 #[tokio::test]
 async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
     let Some(db) = TestDb::postgres().await.unwrap() else {
+        assert!(
+            std::env::var_os("FUHUA_REQUIRE_PG").is_none(),
+            "FUHUA_REQUIRE_PG is set but FUHUA_TEST_PG is not: the two-server test cannot run"
+        );
         eprintln!("two-server test not run: FUHUA_TEST_PG is not set");
         return;
     };
