@@ -391,6 +391,23 @@ impl Scheme {
     }
 }
 
+/// R-EVAL: a ratio as indicators score it — `numerator / denominator`, exact (never
+/// rounded before scoring), 0 when the denominator is 0, and the largest (or
+/// smallest) decimal when the quotient does not fit. Rates computed from recorded
+/// data (occupancy, key-group share, on-time reports) are taken the same way.
+pub fn ratio(numerator: Decimal, denominator: Decimal) -> Decimal {
+    if denominator.is_zero() {
+        return Decimal::ZERO;
+    }
+    numerator.checked_div(denominator).unwrap_or(
+        if numerator.is_sign_negative() == denominator.is_sign_negative() {
+            Decimal::MAX
+        } else {
+            Decimal::MIN
+        },
+    )
+}
+
 impl Indicator {
     /// The indicator's exact value (R-EVAL: ratios are not rounded before scoring).
     pub fn value(&self, inputs: &Inputs) -> Decimal {
@@ -401,19 +418,7 @@ impl Indicator {
             Source::Ratio {
                 numerator,
                 denominator,
-            } => {
-                let (num, den) = (get(numerator), get(denominator));
-                if den.is_zero() {
-                    return Decimal::ZERO;
-                }
-                num.checked_div(den).unwrap_or(
-                    if num.is_sign_negative() == den.is_sign_negative() {
-                        Decimal::MAX
-                    } else {
-                        Decimal::MIN
-                    },
-                )
-            }
+            } => ratio(get(numerator), get(denominator)),
         }
     }
 
@@ -517,5 +522,14 @@ mod tests {
         (flat.floor, flat.target) = (d(3, 0), d(3, 0));
         assert_eq!(flat.points(d(3, 0)).to_string(), "10.00");
         assert_eq!(flat.points(d(2, 0)).to_string(), "0.00");
+    }
+
+    #[test]
+    fn a_ratio_is_exact_and_zero_over_nothing() {
+        let third = ratio(d(1, 0), d(3, 0));
+        assert!(third > d(3333, 4) && third < d(3334, 4), "{third}");
+        assert_ne!(third, fuhua_core::round2(third));
+        assert_eq!(ratio(d(7, 0), d(0, 0)), Decimal::ZERO);
+        assert_eq!(ratio(d(3, 0), d(4, 0)), d(75, 2));
     }
 }

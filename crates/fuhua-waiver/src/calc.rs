@@ -4,11 +4,13 @@
 use chrono::NaiveDate;
 use fuhua_accreditation::{Carrier, CarrierOffer, OfferReason};
 use fuhua_core::clauses::{self, rules};
-use fuhua_core::dates::{add_months, add_years, period_last_day};
+use fuhua_core::dates::{add_months, period_last_day};
 use fuhua_core::vocab::{FounderGroup, FundingSource, Regime};
 use fuhua_core::{DateRange, Decision, Lang, Money, ParameterSet, Problem, Trace, YearMonth};
 use rust_decimal::Decimal;
 use serde::Serialize;
+
+use crate::keygroup::{founder_reason, key_group_test};
 
 /// The principal founder (legal representative) of the entering entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,7 +250,11 @@ pub fn calculate(
         .filter(|(_, offer)| needs_key_group && offer.value.qualifies())
         .map(|(stay, _)| stay.move_in)
         .min()
-        .map(|tested_on| key_group_test(&input.founder, tested_on, params, &mut trace));
+        .map(|tested_on| {
+            let test = key_group_test(&input.founder, tested_on, params);
+            trace.extend(test.trace);
+            test.value
+        });
 
     let mut stays: Vec<StayOutcome> = Vec::with_capacity(input.stays.len());
     for (i, (stay, offer)) in input.stays.iter().zip(offers).enumerate() {
@@ -525,69 +531,6 @@ fn none(reasons: Vec<Reason>) -> StayOutcome {
         rate: Decimal::new(0, 2),
         funding_source: None,
         reasons,
-    }
-}
-
-/// R-WAIVER-KEYGROUP: is the founder in a key group on `tested_on`?
-fn key_group_test(
-    founder: &Founder,
-    tested_on: NaiveDate,
-    params: &ParameterSet,
-    trace: &mut Trace,
-) -> KeyGroupTest {
-    let p = params.at(tested_on);
-    let listed = p.key_groups.contains(&founder.group);
-    let group_zh = founder.group.label(Lang::Zh);
-    let group_en = founder.group.label(Lang::En);
-    let in_key_group = match (founder.group, founder.graduated_on) {
-        (FounderGroup::Graduate, Some(graduated)) if listed => {
-            // 毕业未超过5年: graduated_on + graduate_years (Feb 29 → Feb 28) ≥ the test date.
-            let limit = add_years(graduated, p.graduate_years).unwrap_or(NaiveDate::MIN);
-            let ok = limit >= tested_on;
-            trace.step(
-                rules::WAIVER_KEYGROUP,
-                &clauses::KEY_GROUP,
-                format!(
-                    "重点群体身份在首次入驻符合条件载体之日（{tested_on}）认定：{graduated}毕业，{}年期满日为{limit}，{}",
-                    p.graduate_years,
-                    if ok { "未超过年限，属于重点群体" } else { "已超过年限，不属于重点群体" }
-                ),
-                format!(
-                    "key-group status is tested on the first move-in into a qualifying carrier ({tested_on}): graduated {graduated}, {} years end on {limit}, {}",
-                    p.graduate_years,
-                    if ok { "so the founder is a key group" } else { "so the founder is no longer a key group" }
-                ),
-            );
-            ok
-        }
-        _ => {
-            trace.step(
-                rules::WAIVER_KEYGROUP,
-                &clauses::KEY_GROUP,
-                format!(
-                    "重点群体身份在首次入驻符合条件载体之日（{tested_on}）认定：创业者为{group_zh}，{}",
-                    if listed { "属于重点群体" } else { "不在区确定的重点群体名单内" }
-                ),
-                format!(
-                    "key-group status is tested on the first move-in into a qualifying carrier ({tested_on}): the founder is a {group_en}, {}",
-                    if listed { "a key group" } else { "not on the district's list of key groups" }
-                ),
-            );
-            listed
-        }
-    };
-    KeyGroupTest {
-        tested_on,
-        in_key_group,
-    }
-}
-
-fn founder_reason(founder: &Founder, test: Option<KeyGroupTest>, params: &ParameterSet) -> Reason {
-    let listed = test.is_some_and(|t| params.at(t.tested_on).key_groups.contains(&founder.group));
-    if founder.group == FounderGroup::Graduate && listed {
-        Reason::GraduateTooLongAgo
-    } else {
-        Reason::FounderNotKeyGroup
     }
 }
 

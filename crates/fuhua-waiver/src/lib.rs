@@ -3,6 +3,7 @@
 mod actions;
 mod calc;
 mod extension;
+mod keygroup;
 mod settlement;
 mod workflow;
 
@@ -15,5 +16,6 @@ pub use calc::{
     calculate, months_remaining, validate,
 };
 pub use extension::{ExtensionRefusal, check_extension};
+pub use keygroup::key_group_test;
 pub use settlement::{SettlementLine, SettlementRow, quarter_of, settle_quarter};
 pub use workflow::{ClaimState, ExtensionState, MonthlyReportState, ReliefState, report_due_date};
