@@ -1,21 +1,47 @@
-//! The demo district on every database: loaded once, idempotent, and with no
-//! personal identifier in clear anywhere in the database file.
+//! The demo district on every database: loaded once, idempotent, with its
+//! rent-relief cases made through the use cases so every README account finds work
+//! waiting, and with no personal identifier in clear anywhere in the database file.
 
 use std::collections::HashSet;
 
 use fuhua_core::ResidentId;
-use fuhua_service::demo::{self, LoadOutcome};
+use fuhua_demo::{self as demo, DemoError, LoadOutcome};
+use fuhua_service::accounts::actor_by_username;
+use fuhua_service::actor::Actor as User;
+use fuhua_service::relief::{self, ListQuery};
+use fuhua_service::{System, entrepreneur, extension};
 use fuhua_store::repo::awards;
 use fuhua_store::testing::TestDb;
 use fuhua_store::{Actor, StoreError};
+use fuhua_waiver::ReliefState;
 
 use crate::helpers::today;
 
 fn quiet(_: &str, _: u64, _: u64) {}
 
+async fn user(system: &System, username: &str) -> User {
+    actor_by_username(system.store(), username)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The number of applications in `state` that `username`'s list shows.
+async fn listed(system: &System, username: &str, state: ReliefState) -> u64 {
+    let query = ListQuery {
+        state: Some(state),
+        page: 1,
+        ..Default::default()
+    };
+    let actor = user(system, username).await;
+    relief::list(system, &actor, &query).await.unwrap().1
+}
+
 #[tokio::test]
-async fn the_demo_loads_once_and_a_second_run_changes_nothing() {
+async fn the_demo_loads_once_with_work_waiting_for_each_readme_account_and_a_second_run_changes_nothing()
+ {
     for db in TestDb::every().await.unwrap() {
+        let backend = db.store.backend();
         let first = demo::load(&db.store, &Actor::cli(), today(), &quiet)
             .await
             .unwrap();
@@ -31,21 +57,48 @@ async fn the_demo_loads_once_and_a_second_run_changes_nothing() {
         };
         assert_eq!(count("entities"), 300);
         assert!(count("carriers") >= 12);
+        assert_eq!(count("relief_applications"), 6);
+        assert_eq!(count("extension_requests"), 1);
+        let system = System::from_store(db.store.clone());
+
+        // 陈晓雨: one application approved, one waiting for the operator.
+        let chen = user(&system, "entrepreneur").await;
+        let dashboard = entrepreneur::dashboard(&system, &chen, today())
+            .await
+            .unwrap();
+        let states: Vec<ReliefState> = dashboard.applications.iter().map(|a| a.state).collect();
+        let of = |state| states.iter().filter(|s| **s == state).count();
+        assert_eq!(of(ReliefState::Approved), 1, "{backend}: {states:?}");
+        assert_eq!(of(ReliefState::Submitted), 1, "{backend}: {states:?}");
+        assert_eq!(states.len(), 2, "{backend}: {states:?}");
+
+        // The operator: two to confirm. official.a: three to decide, one extension.
+        assert_eq!(listed(&system, "operator", ReliefState::Submitted).await, 2);
+        assert_eq!(
+            listed(&system, "official.a", ReliefState::Confirmed).await,
+            3
+        );
+        let official = user(&system, "official.a").await;
+        let extensions = extension::pending(&system, &official).await.unwrap();
+        assert_eq!(extensions.len(), 1, "{backend}");
+
+        // The chain verifies, and a second load changes nothing.
         let head = db.store.verify_audit().await.unwrap();
-        assert!(head.is_intact(), "{:?}", head.broken);
+        assert!(head.is_intact(), "{backend}: {:?}", head.broken);
         assert_eq!(head.rows as i64, count("audit_log"));
         let again = demo::load(&db.store, &Actor::cli(), today(), &quiet)
             .await
             .unwrap();
-        assert!(matches!(again, LoadOutcome::AlreadyLoaded));
+        assert_eq!(again, LoadOutcome::AlreadyLoaded);
         assert_eq!(
             db.store.verify_audit().await.unwrap().head_seq,
             head.head_seq,
             "nothing was written"
         );
-        // A paid ladder step is on record, and paying it again is refused.
+        assert_eq!(listed(&system, "operator", ReliefState::Submitted).await, 2);
+        // A paid ladder step is on record.
         let payments = awards::list_payments(&db.store).await.unwrap();
-        assert!(!payments.is_empty(), "{}", db.store.backend());
+        assert!(!payments.is_empty(), "{backend}");
         db.drop_db().await.unwrap();
     }
 }
@@ -58,7 +111,7 @@ async fn the_demo_never_loads_into_a_database_with_other_data() {
             .unwrap();
         let refused = demo::load(&db.store, &Actor::cli(), today(), &quiet).await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            matches!(refused, Err(DemoError::Store(StoreError::Invalid(_)))),
             "{refused:?}"
         );
         assert_eq!(db.store.verify_audit().await.unwrap().head_seq, 0);

@@ -3,7 +3,9 @@
 //! approves") and a street official sees only 辛安街道's carriers.
 //!
 //! The passwords are fixed and readable on purpose: `fuhua demo` prints them and the
-//! README lists them. They exist only in demo databases.
+//! README lists them. They exist only in demo databases. The founders' accounts of
+//! the rent-relief cases ([`FounderAccount`]) are no README users and have no known
+//! password.
 
 use serde::Serialize;
 
@@ -106,21 +108,21 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
     let entity = ids::credit_code("91", ENTREPRENEUR_ENTITY_BODY).unwrap_or_default();
     vec![
         account(
-            "entrepreneur",
+            ENTREPRENEUR,
             "陈晓雨（青岛启明星电子商务有限公司）",
             Role::Entrepreneur,
             Scope::Entity(entity),
             "demo-entrepreneur-2026",
         ),
         account(
-            "operator",
+            OPERATOR,
             "刘洋（青岛启航创业服务有限公司）",
             Role::Operator,
             Scope::Organisation(places::QIHANG.code()),
             "demo-operator-2026",
         ),
         account(
-            "official.a",
+            OFFICIAL_A,
             "王建国（区人社局创业服务科）",
             Role::Official,
             district(),
@@ -164,7 +166,37 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
     ]
 }
 
+/// An account the rent-relief cases need for a founder who is not a README user:
+/// an entrepreneur linked to the founder's person (SPEC §1), so that the founder's
+/// application goes through `relief::apply` like anyone's. Not listed in README, and
+/// given a random password at load time that nobody is told. Natural key: `username`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FounderAccount {
+    /// "founder.0042": the founder's entity's place in the plan's entity list.
+    pub username: String,
+    /// "姓名（企业名称）", like the demo entrepreneur's.
+    pub display_name: String,
+    pub email: String,
+    /// The credit code of the entity whose principal founder the account stands for.
+    pub entity: String,
+}
+
+impl FounderAccount {
+    /// The account of the founder of the plan's entity number `index`.
+    pub fn new(index: usize, founder: &str, entity_name: &str, entity: &str) -> FounderAccount {
+        let username = format!("founder.{index:04}");
+        FounderAccount {
+            email: format!("{username}@example.org"),
+            display_name: format!("{founder}（{entity_name}）"),
+            entity: entity.to_owned(),
+            username,
+        }
+    }
+}
+
 /// Usernames the other modules record as actors.
+pub const ENTREPRENEUR: &str = "entrepreneur";
+pub const OPERATOR: &str = "operator";
 pub const OFFICIAL_A: &str = "official.a";
 pub const OFFICIAL_B: &str = "official.b";
 pub const OFFICIAL_XINAN: &str = "official.xinan";

@@ -11,10 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use fuhua_core::dates::add_years;
-use fuhua_core::vocab::FounderGroup;
-use fuhua_core::{ParameterSet, round2};
-use fuhua_evaluation::{Inputs, RoundState, Scheme, evaluate, flag_difference};
+use fuhua_core::ParameterSet;
+use fuhua_evaluation::{Inputs, RoundState, Scheme, evaluate, flag_difference, ratio};
+use fuhua_waiver::{Founder, key_group_test};
 use rand::RngExt;
 use rust_decimal::Decimal;
 
@@ -54,31 +53,28 @@ struct Recorded {
     on_time_report_rate: Decimal,
 }
 
-fn ratio(numerator: u32, denominator: u32) -> Decimal {
-    if denominator == 0 {
-        return Decimal::ZERO;
-    }
-    round2(Decimal::from(numerator) / Decimal::from(denominator)).min(Decimal::ONE)
+/// A rate of recorded counts as R-EVAL takes it (fuhua-evaluation's exact ratio, 0
+/// over nothing); more workstations occupied than the carrier lists is read as full.
+fn rate(numerator: u32, denominator: u32) -> Decimal {
+    ratio(Decimal::from(numerator), Decimal::from(denominator)).min(Decimal::ONE)
 }
 
-/// R-WAIVER-KEYGROUP's groups with the default parameters (`key_groups`:
-/// graduate within `graduate_years` = 5, unemployed, returning migrant worker).
-fn in_key_group(entity: &Entity, move_in: NaiveDate) -> bool {
-    let founder = &entity.founder;
-    match founder.group {
-        FounderGroup::Graduate => founder
-            .graduated_on
-            .and_then(|g| add_years(g, 5))
-            .is_some_and(|limit| limit >= move_in),
-        FounderGroup::Unemployed | FounderGroup::ReturningMigrantWorker => true,
-        FounderGroup::Other => false,
-    }
+/// R-WAIVER-KEYGROUP (fuhua-waiver's key-group test with the parameters in force),
+/// taken on the entity's first move-in: whether its founder counts as a key group.
+fn in_key_group(entity: &Entity, first_move_in: NaiveDate, params: &ParameterSet) -> bool {
+    let founder = Founder {
+        group: entity.founder.group,
+        graduated_on: entity.founder.graduated_on,
+    };
+    key_group_test(&founder, first_move_in, params)
+        .value
+        .in_key_group
 }
 
 fn recorded(
     carrier: &DemoCarrier,
     stays: &[DemoStay],
-    entities: &BTreeMap<&str, &Entity>,
+    key_group: &BTreeSet<&str>,
     reports: &[MonthlyReport],
     period: (NaiveDate, NaiveDate),
 ) -> Recorded {
@@ -89,15 +85,7 @@ fn recorded(
         .filter(|s| s.move_in <= end && s.move_out.is_none_or(|out| out >= start))
         .collect();
     let tenants: BTreeSet<&str> = during.iter().map(|s| s.entity.as_str()).collect();
-    let key_group: BTreeSet<&str> = during
-        .iter()
-        .filter(|s| {
-            entities
-                .get(s.entity.as_str())
-                .is_some_and(|e| in_key_group(e, s.move_in))
-        })
-        .map(|s| s.entity.as_str())
-        .collect();
+    let key_group_tenants = tenants.iter().filter(|e| key_group.contains(*e)).count();
     let occupied: u32 = during
         .iter()
         .filter(|s| s.move_out.is_none_or(|out| out >= end))
@@ -113,15 +101,15 @@ fn recorded(
         .filter(|r| r.submitted_on.is_some() && !r.late)
         .count();
     Recorded {
-        occupancy_rate: ratio(occupied, carrier.workstations),
+        occupancy_rate: rate(occupied, carrier.workstations),
         tenants: tenants.len() as u32,
         jobs_created: during.iter().map(|s| s.jobs).sum(),
-        key_group_share: ratio(key_group.len() as u32, tenants.len() as u32),
+        key_group_share: rate(key_group_tenants as u32, tenants.len() as u32),
         graduated_tenants: during
             .iter()
             .filter(|s| s.move_out.is_some_and(|out| out <= end))
             .count() as u32,
-        on_time_report_rate: ratio(on_time as u32, due.len() as u32),
+        on_time_report_rate: rate(on_time as u32, due.len() as u32),
     }
 }
 
@@ -162,12 +150,24 @@ pub fn evaluation_round(
     let period = (ymd(year, 1, 1), ymd(year, 12, 31));
     let published_on = ymd(today.year(), 3, 20).min(shift(today, -1));
     let opened_on = ymd(today.year(), 1, 8).min(shift(published_on, -40));
+    let all_params = ParameterSet::defaults();
     // R-EVAL: the parameters in force at the end of the evaluation period.
-    let params = ParameterSet::defaults().at(period.1);
+    let params = all_params.at(period.1);
     let scheme = Scheme::qx_default();
-    let by_code: BTreeMap<&str, &Entity> = entities
+    // Key-group status is tested once, on each entity's first move-in (stays are
+    // ordered by entity, then move-in), and kept across moves (SPEC §3).
+    let mut first_in: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for stay in stays {
+        first_in.entry(stay.entity.as_str()).or_insert(stay.move_in);
+    }
+    let key_group: BTreeSet<&str> = entities
         .iter()
-        .map(|e| (e.credit_code.as_str(), e))
+        .filter(|e| {
+            first_in
+                .get(e.credit_code.as_str())
+                .is_some_and(|day| in_key_group(e, *day, &all_params))
+        })
+        .map(|e| e.credit_code.as_str())
         .collect();
 
     let mut entries = Vec::new();
@@ -176,7 +176,7 @@ pub fn evaluation_round(
             continue;
         };
         let mut rng = rng_for(STREAM_EVAL, index as u64);
-        let facts = recorded(carrier, stays, &by_code, reports, period);
+        let facts = recorded(carrier, stays, &key_group, reports, period);
         let (events, financing, satisfaction) = *typed;
         let events = rng.random_range(events.0..=events.1);
         let financing = 10_000 * rng.random_range(financing.0..=financing.1);

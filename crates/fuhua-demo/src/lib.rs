@@ -1,19 +1,10 @@
-//! The demo district (SPEC §7): a pure, deterministic plan of the West Coast New
-//! Area (黄岛区, 370211) with its streets and towns, carriers, 300 tenants and their
-//! founders, four years of stays, monthly reports, funds, award cases, an evaluation
-//! round and one user per role — plain data that a loader writes into a database.
-//!
-//! [`plan`] depends only on `today`: two plans for the same day are equal. Every
-//! identifier that is a natural key of a person, entity, organisation, carrier or
-//! user is also the same whatever the day; dates, and keys built from years
-//! (certificate, case and voucher numbers, report periods), move with `today`.
-//!
-//! Resident IDs and phone numbers are synthetic but personal data by kind: store them
-//! encrypted (SPEC §6). The passwords of [`demo_accounts`] exist only in demo databases.
+#![doc = include_str!("../README.md")]
 
 mod accounts;
 mod awards;
 mod carriers;
+mod cases;
+mod error;
 mod evaluation;
 mod ids;
 mod load;
@@ -32,7 +23,9 @@ use fuhua_waiver::{Founder as WaiverFounder, Stay, WaiverInput};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-pub use accounts::{DemoAccount, Role, Scope, demo_accounts};
+pub use accounts::{DemoAccount, FounderAccount, Role, Scope, demo_accounts};
+pub use cases::{CasePlan, PlannedExtension, PlannedRelief, ReliefTarget};
+pub use error::DemoError;
 pub use load::{LoadOutcome, load};
 pub use model::{
     Appropriation, AwardCase, AwardSubject, DemoAccreditation, DemoCarrier, DemoDistrict, DemoStay,
@@ -102,7 +95,7 @@ pub fn plan(today: NaiveDate) -> DemoDistrict {
         &tenants.stays,
         &monthly_reports,
     );
-    DemoDistrict {
+    let mut district = DemoDistrict {
         today,
         jurisdictions: places::jurisdictions(),
         accrediting_bodies: places::accrediting_bodies(),
@@ -116,14 +109,19 @@ pub fn plan(today: NaiveDate) -> DemoDistrict {
         award_cases,
         evaluation_round,
         users: demo_accounts(),
-    }
+        cases: CasePlan::default(),
+    };
+    district.cases = cases::case_plan(&district);
+    district
 }
 
 impl DemoDistrict {
+    /// The carrier with this code (QXZT001 …).
     pub fn carrier(&self, code: &str) -> Option<&DemoCarrier> {
         self.carriers.iter().find(|c| c.code == code)
     }
 
+    /// The entity with this credit code.
     pub fn entity(&self, credit_code: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.credit_code == credit_code)
     }

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::accounts::DemoAccount;
+use super::cases::CasePlan;
 
 /// The whole demo district for one `today`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +45,9 @@ pub struct DemoDistrict {
     pub evaluation_round: EvaluationRound,
     /// The same as [`super::demo_accounts`].
     pub users: Vec<DemoAccount>,
+    /// The rent-relief applications and extension requests made through the use
+    /// cases once the district is written, with the founders' accounts they need.
+    pub cases: CasePlan,
 }
 
 /// The district or one of its streets/towns. Natural key: `code`.
@@ -271,7 +275,8 @@ pub struct MonthlyReport {
     pub carrier: String,
     /// "YYYY-MM".
     pub period: String,
-    /// fuhua_waiver::report_due_date(month, 10, &[]).
+    /// fuhua_waiver::report_due_date with the default `report_due_day` and
+    /// `holidays` (see `reports::deadline`).
     pub due_on: NaiveDate,
     pub state: MonthlyReportState,
     pub submitted_on: Option<NaiveDate>,

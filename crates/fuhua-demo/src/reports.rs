@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use fuhua_core::dates::DateRange;
 use fuhua_core::vocab::{Founding, FundingSource};
-use fuhua_core::{Money, YearMonth};
+use fuhua_core::{Money, ParameterSet, YearMonth};
 use fuhua_waiver::{MonthlyReportState, report_due_date};
 use rand::RngExt;
 
@@ -14,9 +14,13 @@ use super::model::{Appropriation, DemoCarrier, DemoStay, FundSource, MonthlyRepo
 use super::places;
 use super::{STREAM_REPORTS, rng_for, shift, ymd};
 
-/// The district's report deadline day (district parameter `report_due_day`,
-/// default 10: "Due by the 10th of the next month").
-const DUE_DAY: u32 = 10;
+/// The deadline of `month`'s report (fuhua-waiver's `report_due_date`) with the
+/// district parameters `report_due_day` and `holidays` in force when the month's
+/// reporting opens (the defaults: the 10th, moved past weekends).
+pub fn deadline(params: &ParameterSet, month: YearMonth) -> NaiveDate {
+    let p = params.at(month.succ().first_day());
+    report_due_date(month, p.report_due_day, &p.holidays)
+}
 
 const RETURN_REASONS: [&str; 3] = [
     "带动就业人数与社保缴纳记录不一致，请核实后重新报送",
@@ -60,6 +64,7 @@ pub fn monthly_reports(
     stays: &[DemoStay],
 ) -> Vec<MonthlyReport> {
     let months = report_months(today);
+    let params = ParameterSet::defaults();
     let mut reports = Vec::new();
     for (index, carrier) in carriers.iter().enumerate() {
         let mut rng = rng_for(STREAM_REPORTS, index as u64);
@@ -69,10 +74,10 @@ pub fn monthly_reports(
         let latest_overdue = months
             .iter()
             .rev()
-            .find(|m| report_due_date(**m, DUE_DAY, &[]) < today)
+            .find(|m| deadline(&params, **m) < today)
             .copied();
         for (k, &month) in months.iter().enumerate() {
-            let due_on = report_due_date(month, DUE_DAY, &[]);
+            let due_on = deadline(&params, month);
             let opens = month.succ().first_day();
             let months_ago = months.len() - k;
             let (tenants, jobs, move_ins, move_outs) = figures(&own, month);

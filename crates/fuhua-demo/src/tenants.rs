@@ -28,6 +28,12 @@ pub const ENTITY_COUNT: usize = 300;
 /// The demo entrepreneur's entity (fixed, so that `demo_accounts` can name it).
 pub const ENTREPRENEUR_ENTITY_BODY: &str = "MA3R7TKB2";
 
+/// Where the demo entrepreneur's company started (西海岸新区青年创业孵化基地, run by 启航).
+pub const ENTREPRENEUR_FIRST_CARRIER: &str = "QXZT005";
+
+/// Where it is now (西海岸新区大学生创业孵化基地, the flagship, run by 启航).
+pub const ENTREPRENEUR_CARRIER: &str = "QXZT001";
+
 /// The entities and their stays.
 #[derive(Debug, Clone)]
 pub struct Tenants {
@@ -84,9 +90,9 @@ pub fn tenants(today: NaiveDate, planned: &[Planned], org_codes: &[String]) -> T
     let mut entities = Vec::with_capacity(ENTITY_COUNT);
     let mut stays = Vec::new();
 
-    let (entity, stay) = entrepreneur(today, planned, &mut taken, &mut units);
+    let (entity, own) = entrepreneur(today, planned, &mut taken, &mut units);
     entities.push(entity);
-    stays.push(stay);
+    stays.extend(own);
 
     let weights: Vec<u32> = planned.iter().map(|p| p.profile.weight).collect();
     for index in 1..ENTITY_COUNT {
@@ -103,14 +109,16 @@ pub fn tenants(today: NaiveDate, planned: &[Planned], org_codes: &[String]) -> T
     Tenants { entities, stays }
 }
 
-/// 陈晓雨 and her e-commerce company in the flagship base: a graduate of three
-/// years ago whose full-waiver window is running.
+/// 陈晓雨 and her e-commerce company, both of whose stays are with 启航: she started
+/// in 西海岸新区青年创业孵化基地 (QXZT005) a little over a year ago and moved into the
+/// flagship base (QXZT001) three months ago. A graduate of three years before her
+/// first move-in, in government bases: her full-waiver window is running.
 fn entrepreneur(
     today: NaiveDate,
     planned: &[Planned],
     taken: &mut Taken,
     units: &mut Units,
-) -> (Entity, DemoStay) {
+) -> (Entity, Vec<DemoStay>) {
     let birth = ymd(1998, 5, 12);
     let resident_id = ids::resident_id(birth, 26, false).unwrap_or_default();
     let credit_code = ids::credit_code("91", ENTREPRENEUR_ENTITY_BODY).unwrap_or_default();
@@ -121,14 +129,16 @@ fn entrepreneur(
     taken.phones.insert(phone.clone());
     taken.names.insert(name.clone());
 
-    let move_in = ymd(today.year() - 1, today.month(), 1);
-    let move_in = shift(move_in, -61);
+    let first_in = shift(ymd(today.year() - 1, today.month(), 1), -61);
+    let moved_in = today
+        .checked_sub_months(Months::new(3))
+        .map_or(today, |d| ymd(d.year(), d.month(), 1));
     let entity = Entity {
         credit_code: credit_code.clone(),
         name,
         kind: EntityKind::Enterprise,
         industry: names::ECOMMERCE.label.to_owned(),
-        registered_on: shift(move_in, -45),
+        registered_on: shift(first_in, -45),
         founder: Founder {
             resident_id,
             name: "陈晓雨".to_owned(),
@@ -136,26 +146,45 @@ fn entrepreneur(
             birth_date: birth,
             phone,
             group: FounderGroup::Graduate,
-            graduated_on: Some(ymd(move_in.year() - 2, 6, 30)),
+            graduated_on: Some(ymd(first_in.year() - 2, 6, 30)),
             school: Some("青岛理工大学".to_owned()),
             unemployment_registered_on: None,
         },
     };
-    let stay = DemoStay {
+    let mut stays = Vec::new();
+    let youth = planned
+        .iter()
+        .position(|p| p.carrier.code == ENTREPRENEUR_FIRST_CARRIER);
+    if let Some(index) = youth {
+        stays.push(DemoStay {
+            entity: credit_code.clone(),
+            carrier: ENTREPRENEUR_FIRST_CARRIER.to_owned(),
+            move_in: first_in,
+            // She moved straight over: the last day here is the day before.
+            move_out: Some(shift(moved_in, -1)),
+            monthly_rent: Money::yuan(1_980),
+            area_centi_m2: 4_800,
+            unit: units.next(index, UnitStyle::Rooms),
+            workstations: 4,
+            jobs: 4,
+        });
+    }
+    let flagship = planned
+        .iter()
+        .position(|p| p.carrier.code == ENTREPRENEUR_CARRIER)
+        .unwrap_or(0);
+    stays.push(DemoStay {
         entity: credit_code,
-        carrier: planned
-            .first()
-            .map(|p| p.carrier.code.clone())
-            .unwrap_or_default(),
-        move_in,
+        carrier: ENTREPRENEUR_CARRIER.to_owned(),
+        move_in: if youth.is_some() { moved_in } else { first_in },
         move_out: None,
         monthly_rent: Money::yuan(2_860),
         area_centi_m2: 6_850,
-        unit: units.next(0, UnitStyle::Rooms),
+        unit: units.next(flagship, UnitStyle::Rooms),
         workstations: 6,
         jobs: 7,
-    };
-    (entity, stay)
+    });
+    (entity, stays)
 }
 
 /// Draws who the entity and its founder are; nothing here depends on `today`.

@@ -5,7 +5,6 @@
 pub mod accounts;
 pub mod actor;
 pub mod auth;
-pub mod demo;
 pub mod entrepreneur;
 pub mod error;
 pub mod extension;

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use fuhua_demo::{self as demo, LoadOutcome};
 use fuhua_portal::{AppState, Clock};
 use fuhua_service::accounts::{self, UserRequest};
-use fuhua_service::demo::{self, LoadOutcome};
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
