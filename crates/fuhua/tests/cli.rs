@@ -74,6 +74,64 @@ fn help_names_every_command() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The README's demo accounts: (username, password) from its table.
+fn readme_accounts() -> Vec<(String, String)> {
+    let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"));
+    let section = readme.split("### Demo accounts").nth(1).unwrap();
+    section
+        .lines()
+        .skip_while(|line| !line.starts_with("| `"))
+        .take_while(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line
+                .split('|')
+                .map(|c| c.trim().trim_matches('`'))
+                .collect();
+            (cells[1].to_owned(), cells[2].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn demo_loads_with_its_cases_prints_the_readme_accounts_and_a_second_run_changes_nothing() {
+    let dir = temp_dir("demo");
+    let out = fuhua(&dir, &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("loaded the demo district"), "{printed}");
+    let count = |table: &str| -> i64 {
+        let line = printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{table} ")))
+            .unwrap_or_else(|| panic!("{table} in {printed}"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    assert_eq!(count("relief_applications"), 6);
+    assert_eq!(count("extension_requests"), 1);
+    let accounts = readme_accounts();
+    assert_eq!(accounts.len(), 8);
+    for (username, password) in &accounts {
+        let line = printed
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(username.as_str()))
+            .unwrap_or_else(|| panic!("{username} in {printed}"));
+        assert!(line.contains(password.as_str()), "{line}");
+    }
+    // The founders' accounts the cases need are no README accounts: not printed.
+    assert!(!printed.contains("founder."), "{printed}");
+
+    let again = fuhua(&dir, &["demo"], None);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("already loaded; nothing changed"),
+        "{}",
+        text(&again.stdout)
+    );
+    let verify = fuhua(&dir, &["audit", "verify"], None);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn migrate_creates_the_embedded_database_and_its_private_key() {
     let dir = temp_dir("migrate");
