@@ -1,6 +1,6 @@
 //! Every demo account the README lists signs in and gets a session.
 
-use fuhua_service::demo;
+use fuhua_demo as demo;
 use fuhua_store::Actor;
 
 use super::app::AuthApp;
@@ -78,7 +78,8 @@ async fn a_demo_founder_without_an_email_on_record_is_confirmed_by_their_operato
         .iter()
         .find(|a| a.username == "entrepreneur")
         .unwrap();
-    // A founder of a tenant in one of the demo operator's carriers, with no account.
+    // A founder of a tenant in one of the demo operator's carriers, with no account
+    // (neither the entrepreneur's nor one the demo's cases gave a founder).
     let (entity, founder) = plan
         .stays
         .iter()
@@ -87,6 +88,12 @@ async fn a_demo_founder_without_an_email_on_record_is_confirmed_by_their_operato
                 .is_some_and(|c| c.operator == operator.scope.code())
         })
         .filter(|s| s.entity != entrepreneur.scope.code())
+        .filter(|s| {
+            plan.cases
+                .founder_accounts
+                .iter()
+                .all(|a| a.entity != s.entity)
+        })
         .find_map(|s| {
             plan.entity(&s.entity)
                 .map(|e| (e.name.clone(), e.founder.clone()))
