@@ -3,7 +3,7 @@
 use fuhua_service::ServiceError;
 use fuhua_store::StoreError;
 
-/// A failed [`crate::load`].
+/// A failed [`crate::load()`].
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// The district could not be written (nothing of it was), or the database holds
