@@ -96,6 +96,13 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
         O,
         [303, 404, 404, 404, 404],
     ),
+    // My carriers and the tenant roll.
+    ("GET", "/carriers", N, [303, 403, 200, 200, 403]),
+    ("GET", "/carriers/{id}", M, [303, 403, 200, 200, 403]),
+    ("GET", "/carriers/{id}", O, [303, 403, 404, 404, 403]),
+    ("GET", "/tenants", N, [303, 403, 200, 200, 403]),
+    ("GET", "/tenants.csv", N, [303, 403, 200, 200, 403]),
+    ("GET", "/tenants.xlsx", N, [303, 403, 200, 200, 403]),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -121,6 +128,7 @@ struct Records {
     stay: [i64; 2],
     entity: [i64; 2],
     extension: [i64; 2],
+    carrier: [i64; 2],
 }
 
 impl Records {
@@ -167,6 +175,9 @@ fn request(
             route.replace("{id}", &r.extension[i].to_string())
         }
         (_, route) if route.starts_with("/stays/") => route.replace("{id}", &r.stay[i].to_string()),
+        (_, route) if route.starts_with("/carriers/") => {
+            route.replace("{id}", &r.carrier[i].to_string())
+        }
         (_, route) if route.starts_with("/extensions/") => {
             route.replace("{id}", &r.extension[i].to_string())
         }
@@ -253,6 +264,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
         stay: [world.stay_id, world.other_stay_id],
         entity: [world.entity_id, entity_b.id],
         extension: [ext_a, ext_b],
+        carrier: [world.carrier_a, world.carrier_b],
     };
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

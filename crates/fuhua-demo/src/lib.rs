@@ -2,6 +2,7 @@
 
 mod accounts;
 mod awards;
+pub mod bulk;
 mod carriers;
 mod cases;
 mod error;

@@ -117,6 +117,49 @@ pub fn download(
     response
 }
 
+/// Which spreadsheet a download is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// CSV, UTF-8 with a BOM.
+    Csv,
+    /// XLSX.
+    Xlsx,
+}
+
+/// A spreadsheet download: `rows` under `headers` as `kind`, named `{name}.csv` or
+/// `.xlsx` (the ASCII fallback `{base}.…`). Errors are the writer's, as text.
+pub fn spreadsheet(
+    kind: Kind,
+    sheet: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+    base: &str,
+    name: &str,
+) -> Result<Response, String> {
+    match kind {
+        Kind::Csv => csv(headers, rows)
+            .map(|bytes| {
+                download(
+                    bytes,
+                    "text/csv; charset=utf-8",
+                    &format!("{base}.csv"),
+                    &format!("{name}.csv"),
+                )
+            })
+            .map_err(|e| e.to_string()),
+        Kind::Xlsx => xlsx(sheet, headers, rows)
+            .map(|bytes| {
+                download(
+                    bytes,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &format!("{base}.xlsx"),
+                    &format!("{name}.xlsx"),
+                )
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api;
+pub mod chart;
 pub mod csrf;
 pub mod export;
 pub mod filters;

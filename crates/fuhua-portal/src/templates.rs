@@ -30,6 +30,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/partials/eligibility.html"),
     ),
     (
+        "partials/charts.html",
+        include_str!("../../../web/templates/partials/charts.html"),
+    ),
+    (
         "pages/work/message.html",
         include_str!("../../../web/templates/pages/work/message.html"),
     ),
@@ -56,6 +60,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "pages/work/ledger.html",
         include_str!("../../../web/templates/pages/work/ledger.html"),
+    ),
+    (
+        "pages/work/carriers.html",
+        include_str!("../../../web/templates/pages/work/carriers.html"),
+    ),
+    (
+        "pages/work/carrier.html",
+        include_str!("../../../web/templates/pages/work/carrier.html"),
+    ),
+    (
+        "pages/work/tenants.html",
+        include_str!("../../../web/templates/pages/work/tenants.html"),
     ),
     (
         "pages/work/extension_new.html",

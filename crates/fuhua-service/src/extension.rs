@@ -324,11 +324,11 @@ pub async fn decide(
     if approve {
         facts.extension_months += months;
     }
-    let window_end = eligibility::compute(&facts, &params, today)
+    let new_end = eligibility::compute(&facts, &params, today)
         .ok()
         .and_then(|d| d.value.window)
-        .map(|w| w.end.to_string())
-        .unwrap_or_default();
+        .map(|w| w.end);
+    let window_end = new_end.map(|end| end.to_string()).unwrap_or_default();
     let operator_org = facts.stays.last().and_then(|s| s.carrier.operator_org_id);
     let rcpt = crate::relief::recipients(
         system,
@@ -368,6 +368,9 @@ pub async fn decide(
         changes.push(("months", CaseValue::Int(Some(i64::from(months)))));
     }
     cases::move_case(&w, TABLE, id, &read, to, &changes).await?;
+    if approve && let Some(end) = new_end {
+        fuhua_store::repo::roll::extend_window_end(&w, seen.entity.id, end).await?;
+    }
     crate::relief::send_mail(
         &w,
         &everyone,

@@ -10,7 +10,9 @@ pub mod error;
 pub mod extension;
 pub mod inbox;
 pub mod relief;
+pub mod roll;
 pub mod scope;
+pub mod stats;
 pub mod system;
 
 pub use actor::{Grant, Role};

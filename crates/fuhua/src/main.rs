@@ -77,7 +77,7 @@ enum Command {
     Migrate(MigrateArgs),
     /// Load the demo district (West Coast New Area) into an empty database and print
     /// its accounts. Running it again changes nothing.
-    Demo,
+    Demo(DemoArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -87,6 +87,14 @@ enum Command {
     /// Send mail from the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Then add this many more tenants over the demo's carriers (a larger district
+    /// for benchmarks, e.g. 100000). Each run adds them again.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=5_000_000))]
+    tenants: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,10 +239,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Serve(args) => serve(&settings, cli.data.as_user.as_deref(), args).await,
         Command::Migrate(args) => migrate(&settings, args).await,
-        Command::Demo => {
+        Command::Demo(args) => {
             let system = open(&settings, true).await?;
             let actor = actor(&system, cli.data.as_user.as_deref()).await?;
             load_demo(&system, &actor).await?;
+            if let Some(n) = args.tenants {
+                add_bulk_tenants(&system, &actor, n).await?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User(UserCommand::Add(args)) => {
@@ -383,6 +394,26 @@ async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
             account.display_name
         ));
     }
+    Ok(())
+}
+
+/// `fuhua demo --tenants N`: N more tenants, with a progress bar.
+async fn add_bulk_tenants(system: &System, actor: &Actor, n: u64) -> Result<(), String> {
+    let bar = indicatif::ProgressBar::new(n);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("tenants [{bar:30}] {pos}/{len}") {
+        bar.set_style(style);
+    }
+    let today = fuhua_core::dates::shanghai_today();
+    let added = demo::bulk::add_tenants(system.store(), actor, n, today, &|done, _| {
+        bar.set_position(done)
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    println_out(&format!(
+        "added {added} tenants to the demo district's carriers"
+    ));
     Ok(())
 }
 

@@ -149,7 +149,26 @@ fn migrate_creates_the_embedded_database_and_its_private_key() {
         );
     }
     let status = fuhua(&dir, &["migrate", "--status"], None);
-    assert!(text(&status.stdout).contains("3 migrations applied on sqlite"));
+    // Every migration file of the repository is applied, by name.
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/src"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_owned()
+        })
+        .filter(|name| name.starts_with('m'))
+        .collect::<Vec<_>>();
+    let listed = text(&status.stdout);
+    for name in &files {
+        assert!(
+            listed.contains(name.as_str()),
+            "{name} not applied: {listed}"
+        );
+    }
+    assert!(listed.contains(&format!("{} migrations applied on sqlite", files.len())));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -474,6 +474,13 @@ pub async fn decide(
     .await?;
     if decision.approve {
         store_ledger(&w, &loaded, &eligibility).await?;
+        // The roll's window filter and the reminders read the window from the stay.
+        fuhua_store::repo::roll::set_window_end(
+            &w,
+            loaded.stay.id,
+            eligibility.window.map(|r| r.end),
+        )
+        .await?;
     }
     let rcpt = notify::recipients(
         system,

@@ -85,9 +85,18 @@ fn mail_label(template: &str, state: &str) -> Text {
         "failed" => ("发送失败", "failed"),
         _ => ("待发送", "queued"),
     };
+    let (zh, en) = match template {
+        "relief_submitted" => ("申请待确认通知", "application to confirm"),
+        "relief_confirmed" => ("运营机构已确认通知", "stay confirmed"),
+        "relief_disputed" => ("运营机构提出异议通知", "stay disputed"),
+        "relief_decided" => ("审核决定通知", "decision"),
+        "extension_requested" => ("延长申请通知", "extension requested"),
+        "extension_decided" => ("延长决定通知", "extension decided"),
+        other => (other, other),
+    };
     Text::new(
-        format!("邮件（{template}）{}", sent.0),
-        format!("email ({template}) {}", sent.1),
+        format!("邮件「{zh}」{}", sent.0),
+        format!("email “{en}” {}", sent.1),
     )
 }
 

@@ -20,6 +20,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(default_value = 1)]
     pub version: i32,
+    /// The end of the approved waiver window (set at approval and extension).
+    pub window_end: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,8 +12,10 @@ pub mod links;
 pub mod people;
 pub mod reference;
 pub mod relief;
+pub mod roll;
 pub mod sessions;
 pub mod signin;
+pub mod stats;
 pub mod tenants;
 pub mod timeline;
 

@@ -61,8 +61,24 @@ pub async fn record_attempt(w: &Write, attempt: &Attempt<'_>) -> Result<i64, Sto
     let action = format!("login:{}", attempt.outcome.as_str());
     w.audit_change(&action, "login_attempts", model.id, None, Some(&after))
         .await?;
+    // Throttling looks back 15 minutes; the audit log keeps every attempt, so the
+    // table itself holds only the last day.
+    let horizon = attempt.at - chrono::TimeDelta::days(ATTEMPTS_KEPT_DAYS);
+    let pruned = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lt(horizon))
+        .exec(w.conn())
+        .await?
+        .rows_affected;
+    if pruned > 0 {
+        let after = json!({ "deleted": pruned, "older_than": horizon });
+        w.audit_change("prune", "login_attempts", 0, None, Some(&after))
+            .await?;
+    }
     Ok(model.id)
 }
+
+/// Days a login attempt stays in `login_attempts` (its audit row stays for good).
+pub const ATTEMPTS_KEPT_DAYS: i64 = 1;
 
 async fn failure_times(
     store: &Store,
@@ -244,4 +260,56 @@ pub(crate) async fn set_person(w: &Write, user_id: i64, person_id: i64) -> Resul
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Actor;
+    use crate::testing::TestDb;
+
+    #[tokio::test]
+    async fn attempts_older_than_a_day_leave_the_table_when_the_next_is_recorded() {
+        for db in TestDb::every().await.unwrap() {
+            let now = Utc::now();
+            for (hash, at) in [
+                ("old", now - chrono::TimeDelta::days(2)),
+                ("recent", now - chrono::TimeDelta::hours(2)),
+                ("new", now),
+            ] {
+                let w = db.store.write(&Actor::cli()).await.unwrap();
+                record_attempt(
+                    &w,
+                    &Attempt {
+                        username_hash: hash,
+                        client_addr: "127.0.0.1",
+                        outcome: Outcome::Failure,
+                        at,
+                    },
+                )
+                .await
+                .unwrap();
+                w.commit().await.unwrap();
+            }
+            assert!(
+                attempts_for_username(&db.store, "old")
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert_eq!(
+                attempts_for_username(&db.store, "recent")
+                    .await
+                    .unwrap()
+                    .len(),
+                1
+            );
+            assert_eq!(
+                attempts_for_username(&db.store, "new").await.unwrap().len(),
+                1
+            );
+            // The audit log keeps all three.
+            assert!(db.store.verify_audit().await.unwrap().rows >= 3);
+        }
+    }
 }

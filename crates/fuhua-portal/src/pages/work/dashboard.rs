@@ -119,6 +119,7 @@ pub async fn page(work: Work) -> Response {
             Err(error) => return work.refused(error),
         }
     }
+    ctx["charts"] = super::charts::for_dashboard(&work).await;
     ctx["is_operator"] = json!(actor.has(Role::Operator));
     ctx["is_official"] = json!(actor.has(Role::Official));
     ctx["other_roles"] = json!(

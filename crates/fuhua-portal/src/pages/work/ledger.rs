@@ -75,29 +75,20 @@ pub async fn show(work: Work, stay_id: i64, format: Format) -> Response {
             });
             work.page("pages/work/ledger.html", StatusCode::OK, ctx)
         }
-        Format::Csv => match export::csv(headers, &rows) {
-            Ok(bytes) => export::download(
-                bytes,
-                "text/csv; charset=utf-8",
-                &format!("{base}.csv"),
-                &format!("{name}.csv"),
-            ),
-            Err(error) => {
-                tracing::error!(%error, "ledger CSV could not be written");
-                work.server_error()
+        Format::Csv | Format::Xlsx => {
+            let kind = if format == Format::Csv {
+                export::Kind::Csv
+            } else {
+                export::Kind::Xlsx
+            };
+            let sheet = lang.pick("台账", "Ledger");
+            match export::spreadsheet(kind, sheet, headers, &rows, &base, &name) {
+                Ok(response) => response,
+                Err(error) => {
+                    tracing::error!(%error, "ledger spreadsheet could not be written");
+                    work.server_error()
+                }
             }
-        },
-        Format::Xlsx => match export::xlsx(lang.pick("台账", "Ledger"), headers, &rows) {
-            Ok(bytes) => export::download(
-                bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{base}.xlsx"),
-                &format!("{name}.xlsx"),
-            ),
-            Err(error) => {
-                tracing::error!(%error, "ledger XLSX could not be written");
-                work.server_error()
-            }
-        },
+        }
     }
 }

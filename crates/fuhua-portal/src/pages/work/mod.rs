@@ -4,12 +4,14 @@
 //! never re-posts a decision); a form that fails is shown again with what the user
 //! typed and a message at each field.
 
+pub mod charts;
 pub mod dashboard;
 pub mod entity;
 pub mod extension;
 pub mod ledger;
 pub mod relief;
 mod render;
+pub mod roll;
 
 pub use render::{Work, redirect};
 
@@ -43,6 +45,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/extensions"),
     ("GET", "/extensions/{id}"),
     ("POST", "/extensions/{id}/decide"),
+    ("GET", "/carriers"),
+    ("GET", "/carriers/{id}"),
+    ("GET", "/tenants"),
+    ("GET", "/tenants.csv"),
+    ("GET", "/tenants.xlsx"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -139,7 +146,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .then(extension::new))
         .unify()
         .or(warp::path!("extensions" / i64)
-            .and(get)
+            .and(get.clone())
             .and(query_pairs())
             .then(|id, w, q| extension::show(w, id, q)))
         .unify();
@@ -166,5 +173,34 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .and(post)
             .then(|id, w, f| extension::decide(w, id, f)))
         .unify();
-    reads.or(writes).unify()
+    reads.or(writes).unify().or(roll_routes(get)).unify()
+}
+
+/// My carriers and the tenant roll (boxed: keeps the route types small).
+fn roll_routes(
+    get: impl Filter<Extract = (Work,), Error = Rejection> + Clone + Send + Sync + 'static,
+) -> warp::filters::BoxedFilter<(Response,)> {
+    warp::path!("carriers")
+        .and(get.clone())
+        .then(roll::carriers)
+        .or(warp::path!("carriers" / i64)
+            .and(get.clone())
+            .then(|id, w| roll::carrier(w, id)))
+        .unify()
+        .or(warp::path!("tenants")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(roll::tenants))
+        .unify()
+        .or(warp::path!("tenants.csv")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(|w, q| roll::export(w, q, crate::export::Kind::Csv)))
+        .unify()
+        .or(warp::path!("tenants.xlsx")
+            .and(get)
+            .and(query_pairs())
+            .then(|w, q| roll::export(w, q, crate::export::Kind::Xlsx)))
+        .unify()
+        .boxed()
 }
