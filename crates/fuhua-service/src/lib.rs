@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod relief;
 pub mod scope;
 pub mod system;
+pub mod tenants;
 
 pub use actor::{Grant, Role};
 pub use error::{ServiceError, ServiceResult};

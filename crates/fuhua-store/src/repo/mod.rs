@@ -14,6 +14,7 @@ pub mod reference;
 pub mod relief;
 pub mod sessions;
 pub mod signin;
+pub mod tenant_records;
 pub mod tenants;
 pub mod timeline;
 
