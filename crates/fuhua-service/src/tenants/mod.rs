@@ -10,6 +10,7 @@
 //! command line acts as `system:cli` (or the user named by `--as`). Each change is
 //! one `Write` with its audit rows.
 
+pub mod import;
 mod record;
 
 use fuhua_store::repo::carriers::{self, Carrier};
