@@ -274,3 +274,184 @@ async fn an_import_outside_the_actors_scope_is_not_found_and_a_bad_file_is_one_f
         db.drop_db().await.unwrap();
     }
 }
+
+const ROW_B: &str = "青岛北岸数据服务有限公司,91370211MA3C331P9P,曹宇,370211197510067535,高校毕业生,2024-07-01,2025-08-18,,1500.00,45.5,3";
+
+#[tokio::test]
+async fn an_upload_is_kept_reported_and_confirmed_and_a_stale_report_never_writes() {
+    use fuhua_service::tenants::upload;
+    for db in TestDb::every().await.unwrap() {
+        let world = world::build(&db).await;
+        let operator = world.actor("operator.a").await;
+        let by = Acting::User(&operator);
+        let file = [HEADER, NEW_ROW, ROW_B].join("\r\n");
+        let stored = upload::upload(
+            &world.system,
+            by,
+            world.carrier_a,
+            "C:\\花名册\\入驻企业.csv",
+            file.as_bytes(),
+            today(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(stored.filename, "入驻企业.csv");
+        let (_, report) = upload::report(&world.system, by, world.carrier_a, stored.id, today())
+            .await
+            .unwrap();
+        assert!(report.is_clean() && report.rows == 2 && report.imported == 0);
+
+        // Someone else's view of it, or the wrong carrier: not found.
+        let other = world.actor("operator.b").await;
+        for (actor, carrier) in [(&other, world.carrier_a), (&other, world.carrier_b)] {
+            let error = upload::report(
+                &world.system,
+                Acting::User(actor),
+                carrier,
+                stored.id,
+                today(),
+            )
+            .await
+            .unwrap_err();
+            assert!(matches!(error, ServiceError::NotFound));
+        }
+        let wrong = upload::confirm(
+            &world.system,
+            by,
+            world.carrier_a,
+            stored.id,
+            "abc",
+            today(),
+            &quiet,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(wrong, ServiceError::Conflict { .. }));
+
+        // Between the report and the confirmation, the second row's entity is
+        // recorded elsewhere with an overlapping stay: the confirmation finds it.
+        let official = world.actor("official.district").await;
+        let elsewhere = [HEADER, ROW_B].join("\r\n");
+        let first = import::import(
+            &world.system,
+            Acting::User(&official),
+            world.carrier_b,
+            elsewhere.as_bytes(),
+            today(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.imported, 1);
+        let before = written(&world).await;
+        let stale = upload::confirm(
+            &world.system,
+            by,
+            world.carrier_a,
+            stored.id,
+            &stored.sha256,
+            today(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(stale.imported, 0);
+        assert_eq!(
+            stale
+                .errors
+                .iter()
+                .map(|e| (e.row, e.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(Some(3), "overlapping_stay")]
+        );
+        assert!(
+            stale.errors[0]
+                .message(fuhua_core::Lang::Zh)
+                .contains("辛安街道创业孵化基地")
+        );
+        assert_eq!(written(&world).await, before, "a stale report wrote");
+
+        // A good upload confirmed once imports; confirming it again writes nothing.
+        let good = [HEADER, NEW_ROW].join("\r\n");
+        let stored = upload::upload(
+            &world.system,
+            by,
+            world.carrier_a,
+            "roll.csv",
+            good.as_bytes(),
+            today(),
+        )
+        .await
+        .unwrap();
+        let done = upload::confirm(
+            &world.system,
+            by,
+            world.carrier_a,
+            stored.id,
+            &stored.sha256,
+            today(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!((done.imported, done.errors.len()), (1, 0));
+        let before = written(&world).await;
+        let again = upload::confirm(
+            &world.system,
+            by,
+            world.carrier_a,
+            stored.id,
+            &stored.sha256,
+            today(),
+            &quiet,
+        )
+        .await
+        .unwrap();
+        assert_eq!(again.imported, 0);
+        assert!(!again.errors.is_empty());
+        assert_eq!(written(&world).await, before);
+        db.drop_db().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_50_mb_upload_and_a_file_that_is_not_a_spreadsheet_are_refused_and_not_kept() {
+    use fuhua_service::tenants::upload;
+    for db in TestDb::every().await.unwrap() {
+        let world = world::build(&db).await;
+        let operator = world.actor("operator.a").await;
+        let by = Acting::User(&operator);
+        let documents = || async {
+            repo::count(world.system.store(), "documents")
+                .await
+                .unwrap()
+        };
+        let before = documents().await;
+        let huge = vec![b'a'; 50 * 1024 * 1024];
+        for (bytes, code) in [
+            (&huge[..], "too_big"),
+            (&b"%PDF-1.7 scan"[..], "not_a_spreadsheet"),
+            (&b""[..], "empty"),
+        ] {
+            let error = upload::upload(&world.system, by, world.carrier_a, "x", bytes, today())
+                .await
+                .unwrap_err();
+            let ServiceError::Invalid(problems) = error else {
+                panic!("expected Invalid for {code}");
+            };
+            assert_eq!(
+                (problems[0].field.as_str(), problems[0].code),
+                ("file", code)
+            );
+        }
+        assert!(
+            upload::upload(&world.system, by, world.carrier_a, "x", &huge, today())
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("file")
+        );
+        assert_eq!(documents().await, before);
+        db.drop_db().await.unwrap();
+    }
+}

@@ -12,6 +12,7 @@
 
 pub mod import;
 mod record;
+pub mod upload;
 
 use fuhua_store::repo::carriers::{self, Carrier};
 
