@@ -26,6 +26,8 @@ mod store_audit;
 mod store_chain;
 mod store_payments;
 mod store_records;
+mod tenant_import;
+mod tenant_records;
 mod tenant_roll;
 mod two_servers;
 mod world;

@@ -14,6 +14,7 @@ pub mod roll;
 pub mod scope;
 pub mod stats;
 pub mod system;
+pub mod tenants;
 
 pub use actor::{Grant, Role};
 pub use error::{ServiceError, ServiceResult};

@@ -1,5 +1,7 @@
 //! `fuhua` — the one binary of the platform: serve, migrate, demo, user add, audit
-//! verify, mail send.
+//! verify, mail send, import tenants.
+
+mod import;
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -87,6 +89,9 @@ enum Command {
     /// Send mail from the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Import records from spreadsheets.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -260,6 +265,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             println_out(&report.to_string());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(import::ImportCommand::Tenants(args)) => {
+            let system = open(&settings, true).await?;
+            import::tenants(&system, cli.data.as_user.as_deref(), args).await
         }
         Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;

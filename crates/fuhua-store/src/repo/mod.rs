@@ -16,6 +16,7 @@ pub mod roll;
 pub mod sessions;
 pub mod signin;
 pub mod stats;
+pub mod tenant_records;
 pub mod tenants;
 pub mod timeline;
 

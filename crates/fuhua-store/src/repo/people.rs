@@ -53,7 +53,7 @@ pub struct Person {
     pub has_phone: bool,
 }
 
-fn person_of(m: person::Model) -> Result<Person, StoreError> {
+pub(crate) fn person_of(m: person::Model) -> Result<Person, StoreError> {
     Ok(Person {
         id: m.id,
         name: m.name,

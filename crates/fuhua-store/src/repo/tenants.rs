@@ -58,7 +58,7 @@ pub struct Entity {
     pub version: i32,
 }
 
-fn entity_of(m: entity::Model) -> Result<Entity, StoreError> {
+pub(crate) fn entity_of(m: entity::Model) -> Result<Entity, StoreError> {
     Ok(Entity {
         id: m.id,
         name: m.name,
@@ -145,7 +145,7 @@ pub struct Stay {
     pub version: i32,
 }
 
-fn stay_of(m: stay::Model) -> Stay {
+pub(crate) fn stay_of(m: stay::Model) -> Stay {
     Stay {
         id: m.id,
         entity_id: m.entity_id,
