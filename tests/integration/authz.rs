@@ -103,6 +103,38 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("GET", "/tenants", N, [303, 403, 200, 200, 403]),
     ("GET", "/tenants.csv", N, [303, 403, 200, 200, 403]),
     ("GET", "/tenants.xlsx", N, [303, 403, 200, 200, 403]),
+    (
+        "GET",
+        "/carriers/{id}/tenants/new",
+        M,
+        [303, 404, 200, 200, 404],
+    ),
+    (
+        "GET",
+        "/carriers/{id}/tenants/new",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/carriers/{id}/tenants",
+        M,
+        [303, 404, 400, 400, 404],
+    ),
+    (
+        "POST",
+        "/carriers/{id}/tenants",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    ("GET", "/stays/{id}", M, [303, 403, 200, 200, 403]),
+    ("GET", "/stays/{id}", O, [303, 403, 404, 404, 403]),
+    ("POST", "/stays/{id}/move-out", M, [303, 403, 409, 409, 403]),
+    ("POST", "/stays/{id}/move-out", O, [303, 403, 404, 404, 403]),
+    ("POST", "/stays/{id}/rent", M, [303, 403, 409, 409, 403]),
+    ("POST", "/stays/{id}/rent", O, [303, 403, 404, 404, 403]),
+    ("POST", "/stays/{id}/jobs", M, [303, 403, 409, 409, 403]),
+    ("POST", "/stays/{id}/jobs", O, [303, 403, 404, 404, 403]),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -173,6 +205,13 @@ fn request(
             form.push(("decision", "approve".into()));
             form.push(("months", "1".into()));
             route.replace("{id}", &r.extension[i].to_string())
+        }
+        ("POST", route) if route.starts_with("/stays/") => {
+            form.push(("version", "0".into()));
+            form.push(("move_out", "2026-01-31".into()));
+            form.push(("monthly_rent", "100".into()));
+            form.push(("jobs", "1".into()));
+            route.replace("{id}", &r.stay[i].to_string())
         }
         (_, route) if route.starts_with("/stays/") => route.replace("{id}", &r.stay[i].to_string()),
         (_, route) if route.starts_with("/carriers/") => {

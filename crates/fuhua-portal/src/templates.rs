@@ -74,6 +74,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/pages/work/tenants.html"),
     ),
     (
+        "pages/work/move_in.html",
+        include_str!("../../../web/templates/pages/work/move_in.html"),
+    ),
+    (
+        "pages/work/stay.html",
+        include_str!("../../../web/templates/pages/work/stay.html"),
+    ),
+    (
         "pages/work/extension_new.html",
         include_str!("../../../web/templates/pages/work/extension_new.html"),
     ),

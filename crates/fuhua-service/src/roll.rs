@@ -186,3 +186,43 @@ async fn list(
     };
     Ok(repo::list_roll(system.store(), &filter).await?)
 }
+
+/// One stay as the operator or official keeping the roll sees it.
+#[derive(Debug, Clone)]
+pub struct StayView {
+    pub stay: fuhua_store::repo::tenants::Stay,
+    pub entity: fuhua_store::repo::tenants::Entity,
+    pub founder_name: String,
+    pub founder_group: FounderGroup,
+    /// The founder's resident ID, masked (first 4 and last 4).
+    pub founder_id_masked: String,
+    pub carrier: Carrier,
+}
+
+/// Stay `stay_id` of one of the actor's carriers; `NotFound` otherwise.
+pub async fn stay(system: &System, actor: &Actor, stay_id: i64) -> ServiceResult<StayView> {
+    use fuhua_store::repo::{people, tenants};
+    let store = system.store();
+    let stay = tenants::find_stay(store, stay_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let carrier = visible_carriers(system, actor)
+        .await?
+        .into_iter()
+        .find(|c| c.id == stay.carrier_id)
+        .ok_or(ServiceError::NotFound)?;
+    let entity = tenants::find_entity(store, stay.entity_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let founder = people::find_person(store, entity.founder_person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(StayView {
+        stay,
+        entity,
+        founder_name: founder.name,
+        founder_group: founder.founder_group,
+        founder_id_masked: founder.resident_id_masked,
+        carrier,
+    })
+}

@@ -10,6 +10,7 @@
 //! command line acts as `system:cli` (or the user named by `--as`). Each change is
 //! one `Write` with its audit rows.
 
+pub mod form;
 pub mod import;
 mod record;
 pub mod upload;

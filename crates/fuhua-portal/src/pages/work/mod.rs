@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod relief;
 mod render;
 pub mod roll;
+pub mod stays;
 
 pub use render::{Work, redirect};
 
@@ -50,6 +51,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/tenants"),
     ("GET", "/tenants.csv"),
     ("GET", "/tenants.xlsx"),
+    ("GET", "/carriers/{id}/tenants/new"),
+    ("POST", "/carriers/{id}/tenants"),
+    ("GET", "/stays/{id}"),
+    ("POST", "/stays/{id}/move-out"),
+    ("POST", "/stays/{id}/rent"),
+    ("POST", "/stays/{id}/jobs"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -98,6 +105,7 @@ fn write(state: AppState) -> impl Filter<Extract = (Work, Pairs), Error = Reject
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
     let get = read(state.clone());
     let post = write(state);
+    let stay_routes = stays_routes(get.clone(), post.clone());
     let reads = warp::path!("dashboard")
         .and(get.clone())
         .then(dashboard::page)
@@ -173,7 +181,46 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .and(post)
             .then(|id, w, f| extension::decide(w, id, f)))
         .unify();
-    reads.or(writes).unify().or(roll_routes(get)).unify()
+    reads
+        .or(writes)
+        .unify()
+        .or(roll_routes(get))
+        .unify()
+        .or(stay_routes)
+        .unify()
+}
+
+/// Keeping the roll by hand: move-in, and a stay's page and changes.
+fn stays_routes(
+    get: impl Filter<Extract = (Work,), Error = Rejection> + Clone + Send + Sync + 'static,
+    post: impl Filter<Extract = (Work, Pairs), Error = Rejection> + Clone + Send + Sync + 'static,
+) -> warp::filters::BoxedFilter<(Response,)> {
+    use stays::Change;
+    warp::path!("carriers" / i64 / "tenants" / "new")
+        .and(get.clone())
+        .then(|id, w| stays::new(w, id))
+        .or(warp::path!("stays" / i64)
+            .and(get)
+            .and(query_pairs())
+            .then(|id, w, q| stays::show(w, id, q)))
+        .unify()
+        .or(warp::path!("carriers" / i64 / "tenants")
+            .and(post.clone())
+            .then(|id, w, f| stays::create(w, id, f)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "move-out")
+            .and(post.clone())
+            .then(|id, w, f| stays::change(w, id, Change::MoveOut, f)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "rent")
+            .and(post.clone())
+            .then(|id, w, f| stays::change(w, id, Change::Rent, f)))
+        .unify()
+        .or(warp::path!("stays" / i64 / "jobs")
+            .and(post)
+            .then(|id, w, f| stays::change(w, id, Change::Jobs, f)))
+        .unify()
+        .boxed()
 }
 
 /// My carriers and the tenant roll (boxed: keeps the route types small).
