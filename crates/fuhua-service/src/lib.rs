@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod auth;
+pub mod claims;
 pub mod entrepreneur;
 pub mod error;
 pub mod extension;

@@ -6,6 +6,7 @@
 pub mod awards;
 pub mod carriers;
 pub mod cases;
+pub mod claims;
 pub mod documents;
 pub mod evaluation;
 pub mod links;
