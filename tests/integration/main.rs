@@ -22,6 +22,7 @@ mod openapi_limits;
 mod pages;
 mod raw;
 mod relief_cases;
+mod settlement_claims;
 mod store_audit;
 mod store_chain;
 mod store_payments;
