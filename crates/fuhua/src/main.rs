@@ -13,6 +13,8 @@ use fuhua_service::accounts::{self, UserRequest};
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
+mod settle;
+
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
 /// carriers on — accreditation, rent waivers, tiered awards and operator evaluation
 /// under 青西新管办发〔2018〕146号.
@@ -87,6 +89,10 @@ enum Command {
     /// Send mail from the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Generate a quarter's settlement claims (one per carrier and fund source) from
+    /// the ledgers of approved reliefs, once the quarter has ended. Running it again
+    /// changes nothing.
+    Settle(settle::SettleArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,6 +255,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             println_out(&report.to_string());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Settle(args) => {
+            let system = open(&settings, true).await?;
+            let actor = actor(&system, cli.data.as_user.as_deref()).await?;
+            settle::run(&system, &actor, &args).await
         }
         Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;

@@ -20,13 +20,13 @@ use fuhua_store::repo::awards::{self, NewReservation};
 use fuhua_store::repo::cases::{self, CaseState, CaseTable, CaseValue};
 use fuhua_store::repo::claims::{self as repo, Claim, ClaimPayment};
 use fuhua_store::repo::reference;
-use fuhua_waiver::{ClaimAction, ClaimState};
 
 use crate::System;
 use crate::actor::{Actor, Role};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope;
 pub use batch::{BatchItem, BatchOutcome, approve_many, pay_many, preview_approve, preview_pay};
+pub use fuhua_waiver::{ClaimAction, ClaimState, Quarter};
 pub use generate::{Generated, GeneratedSummary, Initiator, Progress, generate};
 pub use repo::{Claim as ClaimRecord, ClaimFilter, ClaimRow};
 
