@@ -645,3 +645,124 @@ async fn a_batch_payment_pays_the_good_rows_and_names_the_bad_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn finance_sees_appropriated_reserved_paid_and_left_and_adjusts_with_a_reason() {
+    use fuhua_service::finance::{self, FundSourceInput};
+    for db in TestDb::every().await.unwrap() {
+        let world = world::build(&db).await;
+        let operator = world.actor("operator.a").await;
+        let official = world.actor("official.district").await;
+        let finance_user = world.actor("finance").await;
+        // Only finance manages fund sources.
+        let input = FundSourceInput {
+            kind: FundingSource::DistrictFinance,
+            name: "区财政就业补助资金".into(),
+            jurisdiction_id: None,
+        };
+        assert!(matches!(
+            finance::add_fund_source(&world.system, &official, &input).await,
+            Err(ServiceError::Forbidden)
+        ));
+        let source = finance::add_fund_source(&world.system, &finance_user, &input)
+            .await
+            .unwrap();
+        assert!(matches!(
+            finance::add_fund_source(&world.system, &finance_user, &input).await,
+            Err(ServiceError::Conflict { .. })
+        ));
+        let amount = finance::parse_amount("amount", "20,000").unwrap();
+        assert!(finance::parse_amount("amount", "-1").is_err());
+        assert!(finance::parse_amount("amount", "1.234").is_err());
+        let appropriation =
+            finance::add_appropriation(&world.system, &finance_user, source, 2025, amount)
+                .await
+                .unwrap();
+
+        ledger(&world, world.stay_id, &[("2025-10", 300_000, false)]).await;
+        ledger(&world, world.other_stay_id, &[("2025-10", 500_000, false)]).await;
+        let made = generate(&world, "2025Q4", today()).await;
+        let (a, b) = (made.claims[0].id, made.claims[1].id);
+        submit(&world, &operator, a).await;
+        submit(&world, &world.actor("operator.b").await, b).await;
+        approve(&world, &official, a).await.unwrap();
+        approve(&world, &official, b).await.unwrap();
+        pay(&world, &finance_user, a, "记-1").await.unwrap();
+
+        let waiting = claims::list(
+            &world.system,
+            &finance_user,
+            &ClaimFilter {
+                state: Some(ClaimState::Approved),
+                ..ClaimFilter::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+        assert_eq!(waiting.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b]);
+
+        let lines = finance::overview(&world.system, &finance_user).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        assert_eq!(line.appropriated, Money::yuan(20_000));
+        assert_eq!(line.paid, Money::yuan(3_000));
+        assert_eq!(line.reserved, Money::yuan(5_000));
+        assert_eq!(line.left, Money::yuan(12_000));
+
+        // Adjusting needs a reason, never goes below what is committed, is audited.
+        assert!(matches!(
+            finance::adjust_appropriation(
+                &world.system,
+                &finance_user,
+                appropriation,
+                line.version,
+                Money::yuan(30_000),
+                " "
+            )
+            .await,
+            Err(ServiceError::Invalid(_))
+        ));
+        assert!(matches!(
+            finance::adjust_appropriation(
+                &world.system,
+                &finance_user,
+                appropriation,
+                line.version,
+                Money::yuan(7_000),
+                "压减"
+            )
+            .await,
+            Err(ServiceError::Invalid(ref p)) if p[0].field == "amount"
+        ));
+        finance::adjust_appropriation(
+            &world.system,
+            &finance_user,
+            appropriation,
+            line.version,
+            Money::yuan(30_000),
+            "年中追加预算",
+        )
+        .await
+        .unwrap();
+        let after = finance::overview(&world.system, &finance_user).await.unwrap();
+        assert_eq!(after[0].left, Money::yuan(22_000));
+        let audit = timeline::audit_of(world.system.store(), "appropriations", appropriation)
+            .await
+            .unwrap();
+        assert!(audit.iter().any(|a| a.action == "adjust"), "{audit:?}");
+        // A stale form is a conflict.
+        assert!(matches!(
+            finance::adjust_appropriation(
+                &world.system,
+                &finance_user,
+                appropriation,
+                line.version,
+                Money::yuan(40_000),
+                "再次追加"
+            )
+            .await,
+            Err(ServiceError::Conflict { .. })
+        ));
+    }
+}

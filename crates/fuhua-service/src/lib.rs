@@ -7,6 +7,7 @@ pub mod actor;
 pub mod auth;
 pub mod claims;
 pub mod entrepreneur;
+pub mod finance;
 pub mod error;
 pub mod extension;
 pub mod inbox;

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod claims;
 pub mod documents;
 pub mod evaluation;
+pub mod finance;
 pub mod links;
 pub mod people;
 pub mod reference;
