@@ -702,7 +702,9 @@ async fn finance_sees_appropriated_reserved_paid_and_left_and_adjusts_with_a_rea
         .unwrap();
         assert_eq!(waiting.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b]);
 
-        let lines = finance::overview(&world.system, &finance_user).await.unwrap();
+        let lines = finance::overview(&world.system, &finance_user)
+            .await
+            .unwrap();
         assert_eq!(lines.len(), 1);
         let line = &lines[0];
         assert_eq!(line.appropriated, Money::yuan(20_000));
@@ -745,7 +747,9 @@ async fn finance_sees_appropriated_reserved_paid_and_left_and_adjusts_with_a_rea
         )
         .await
         .unwrap();
-        let after = finance::overview(&world.system, &finance_user).await.unwrap();
+        let after = finance::overview(&world.system, &finance_user)
+            .await
+            .unwrap();
         assert_eq!(after[0].left, Money::yuan(22_000));
         let audit = timeline::audit_of(world.system.store(), "appropriations", appropriation)
             .await

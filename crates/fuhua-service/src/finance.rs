@@ -89,7 +89,10 @@ pub async fn add_fund_source(
                     "Choose the street or town whose budget this is.",
                 ))
             })?;
-            (format!("street_town_budget:{}", jurisdiction.code), Some(jurisdiction.id))
+            (
+                format!("street_town_budget:{}", jurisdiction.code),
+                Some(jurisdiction.id),
+            )
         }
         kind => (kind.as_str().to_owned(), None),
     };

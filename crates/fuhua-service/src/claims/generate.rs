@@ -69,7 +69,7 @@ pub async fn generate(
     by: Initiator<'_>,
     quarter: Quarter,
     today: NaiveDate,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> ServiceResult<Generated> {
     let (audit_actor, jurisdictions) = match by {
         Initiator::Official(actor) => {

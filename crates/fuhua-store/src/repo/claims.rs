@@ -112,7 +112,7 @@ pub struct GeneratedClaim {
 pub async fn add_generated_claims(
     w: &Write,
     claims: &[GeneratedClaim],
-    progress: &mut dyn FnMut(usize),
+    progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<Vec<i64>, StoreError> {
     if claims.is_empty() {
         return Ok(Vec::new());

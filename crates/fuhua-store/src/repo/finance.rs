@@ -28,7 +28,10 @@ pub async fn committed(store: &Store) -> Result<HashMap<i64, Committed>, StoreEr
             Expr::col(("budget_reservations", "appropriation_id")),
             "appropriation_id",
         )
-        .expr_as(Expr::col(("budget_reservations", "amount_fen")), "amount_fen")
+        .expr_as(
+            Expr::col(("budget_reservations", "amount_fen")),
+            "amount_fen",
+        )
         .expr_as(Expr::col(("settlement_claims", "state")), "claim_state")
         .expr_as(Expr::col(("award_cases", "state")), "award_state")
         .from("budget_reservations")

@@ -4,9 +4,14 @@
 //! never re-posts a decision); a form that fails is shown again with what the user
 //! typed and a message at each field.
 
+pub mod claims;
+pub mod claims_batch;
+mod claims_routes;
 pub mod dashboard;
 pub mod entity;
 pub mod extension;
+pub mod finance;
+pub mod finance_chart;
 pub mod ledger;
 pub mod relief;
 mod render;
@@ -43,6 +48,20 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/extensions"),
     ("GET", "/extensions/{id}"),
     ("POST", "/extensions/{id}/decide"),
+    ("GET", "/claims"),
+    ("GET", "/claims.csv"),
+    ("GET", "/claims.xlsx"),
+    ("POST", "/claims/generate"),
+    ("GET", "/claims/approve"),
+    ("POST", "/claims/approve"),
+    ("GET", "/claims/{id}"),
+    ("POST", "/claims/{id}/act"),
+    ("GET", "/finance"),
+    ("POST", "/finance/sources"),
+    ("POST", "/finance/appropriations"),
+    ("POST", "/finance/appropriations/{id}/adjust"),
+    ("GET", "/finance/pay"),
+    ("POST", "/finance/pay"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -90,7 +109,8 @@ fn write(state: AppState) -> impl Filter<Extract = (Work, Pairs), Error = Reject
 /// rejections (login redirect, CSRF) are answered by `session::with_recovery`.
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
     let get = read(state.clone());
-    let post = write(state);
+    let post = write(state.clone());
+    let money = claims_routes::routes(state);
     let reads = warp::path!("dashboard")
         .and(get.clone())
         .then(dashboard::page)
@@ -166,5 +186,5 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .and(post)
             .then(|id, w, f| extension::decide(w, id, f)))
         .unify();
-    reads.or(writes).unify()
+    reads.or(writes).unify().or(money).unify()
 }
