@@ -1,6 +1,7 @@
 //! Settlement claims (SPEC §4): an official's written reason on a decision, and a
 //! finance user's written override to approve a claim beyond what is left of the
-//! fund source's appropriation (who and why).
+//! fund source's appropriation (who and why); an index for reading a quarter's
+//! unclaimed ledger rows.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -42,10 +43,29 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // A generation reads the unclaimed rows of a few months.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_ledger_claim_month")
+                    .table("ledger_rows")
+                    .col("claim_id")
+                    .col("month")
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_ledger_claim_month")
+                    .table("ledger_rows")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()

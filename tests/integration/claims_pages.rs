@@ -231,7 +231,8 @@ async fn an_official_generates_and_approves_finance_pays_in_a_batch_and_exports_
         .unwrap()
         .to_owned();
     assert!(
-        disposition.contains("filename*=UTF-8''%E7%BB%93%E7%AE%97%E7%94%B3%E8%AF%B7%2D2025Q4%2Ecsv"),
+        disposition
+            .contains("filename*=UTF-8''%E7%BB%93%E7%AE%97%E7%94%B3%E8%AF%B7%2D2025Q4%2Ecsv"),
         "{disposition}"
     );
     let bytes = csv.bytes().await.unwrap();

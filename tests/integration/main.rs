@@ -13,6 +13,7 @@ mod browser_access;
 mod browser_journey;
 mod calculator_strict;
 mod chrome;
+mod claims_finance;
 mod claims_pages;
 mod demo;
 mod docs;

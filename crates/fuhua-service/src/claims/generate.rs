@@ -99,7 +99,31 @@ pub async fn generate(
         .map(|c| (c.id, c))
         .collect();
     let w = store.write(&audit_actor).await?;
-    let stored = repo::unclaimed_rows(&w, &quarter.last_month().to_string()).await?;
+    let existing: BTreeSet<(i64, FundingSource, Quarter)> = repo::claim_keys(&w)
+        .await?
+        .into_iter()
+        .filter_map(|(carrier, source, year, q)| {
+            let q = Quarter::new(year, u32::try_from(q).ok()?)?;
+            Some((carrier, source, q))
+        })
+        .collect();
+    // The quarter's months, and those of earlier quarters that have claims (late
+    // changes to them are adjustments); other quarters' rows wait for their own.
+    let mut quarters: BTreeSet<Quarter> = existing
+        .iter()
+        .map(|(_, _, q)| *q)
+        .filter(|q| *q < quarter)
+        .collect();
+    quarters.insert(quarter);
+    let months: Vec<String> = quarters
+        .iter()
+        .flat_map(|q| {
+            let first = q.first_month();
+            [first, first.succ(), first.succ().succ()]
+        })
+        .map(|m| m.to_string())
+        .collect();
+    let stored = repo::unclaimed_rows(&w, &months).await?;
     progress(Progress::RowsRead(stored.len()));
     let mut rows = Vec::with_capacity(stored.len());
     for row in stored {
@@ -115,14 +139,6 @@ pub async fn generate(
             waived: row.waived,
         });
     }
-    let existing: BTreeSet<(i64, FundingSource, Quarter)> = repo::claim_keys(&w)
-        .await?
-        .into_iter()
-        .filter_map(|(carrier, source, year, q)| {
-            let q = Quarter::new(year, u32::try_from(q).ok()?)?;
-            Some((carrier, source, q))
-        })
-        .collect();
     let plans = plan_claims(&rows, &existing, quarter);
     let new: Vec<GeneratedClaim> = plans
         .iter()
@@ -146,9 +162,8 @@ pub async fn generate(
     for (id, plan) in ids.into_iter().zip(&plans) {
         let carrier = carriers.get(&plan.carrier).ok_or(ServiceError::NotFound)?;
         if let Some(org) = carrier.operator_org_id {
-            if !operators.contains_key(&org) {
-                let users = people::users_with_role_in_organisation(store, "operator", org).await?;
-                operators.insert(org, users);
+            if let std::collections::hash_map::Entry::Vacant(slot) = operators.entry(org) {
+                slot.insert(people::users_with_role_in_organisation(store, "operator", org).await?);
             }
             if let Some(users) = operators.get(&org) {
                 let context = json!({

@@ -286,9 +286,8 @@ pub async fn decide(
     };
     let to = allowed(&loaded, action)?;
     let note = decision.note.trim().to_owned();
-    if !decision.approve {
-        required_text("note", &note, 2000)?;
-    } else if note.chars().count() > 2000 {
+    // A rejection needs its reason; any note is at most 2000 characters.
+    if !decision.approve || !note.is_empty() {
         required_text("note", &note, 2000)?;
     }
     let appropriation = if decision.approve {

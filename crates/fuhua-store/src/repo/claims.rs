@@ -34,9 +34,13 @@ pub struct UnclaimedRow {
     pub waived: Money,
 }
 
-/// Every ledger row not yet in a claim, with a fund source and waived rent, of a
-/// month up to `through` ("YYYY-MM"), in one query (SPEC §4 "money over time").
-pub async fn unclaimed_rows(w: &Write, through: &str) -> Result<Vec<UnclaimedRow>, StoreError> {
+/// Every ledger row not yet in a claim, with a fund source and waived rent, of one
+/// of `months` ("YYYY-MM"), in one query (SPEC §4 "money over time"); the index on
+/// (claim_id, month) keeps it to the rows asked for.
+pub async fn unclaimed_rows(w: &Write, months: &[String]) -> Result<Vec<UnclaimedRow>, StoreError> {
+    if months.is_empty() {
+        return Ok(Vec::new());
+    }
     let q = Query::select()
         .expr_as(Expr::col(("ledger_rows", "id")), "id")
         .expr_as(Expr::col(("stays", "carrier_id")), "carrier_id")
@@ -55,7 +59,7 @@ pub async fn unclaimed_rows(w: &Write, through: &str) -> Result<Vec<UnclaimedRow
         .and_where(Expr::col(("ledger_rows", "claim_id")).is_null())
         .and_where(Expr::col(("ledger_rows", "funding_source")).is_not_null())
         .and_where(Expr::col(("ledger_rows", "waived_fen")).ne(0))
-        .and_where(Expr::col(("ledger_rows", "month")).lte(through))
+        .and_where(Expr::col(("ledger_rows", "month")).is_in(months.iter().cloned()))
         .order_by(("ledger_rows", "id"), Order::Asc)
         .to_owned();
     let rows = w.conn().query_all(&q).await?;
