@@ -135,6 +135,33 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("POST", "/stays/{id}/rent", O, [303, 403, 404, 404, 403]),
     ("POST", "/stays/{id}/jobs", M, [303, 403, 409, 409, 403]),
     ("POST", "/stays/{id}/jobs", O, [303, 403, 404, 404, 403]),
+    // Settlement claims and finance.
+    ("GET", "/claims", N, [303, 403, 200, 200, 200]),
+    ("GET", "/claims.csv", N, [303, 403, 200, 200, 200]),
+    ("GET", "/claims.xlsx", N, [303, 403, 200, 200, 200]),
+    ("POST", "/claims/generate", N, [303, 403, 403, 400, 403]),
+    ("GET", "/claims/approve", N, [303, 403, 403, 200, 403]),
+    ("POST", "/claims/approve", N, [303, 403, 403, 400, 403]),
+    ("GET", "/claims/{id}", M, [303, 404, 200, 200, 200]),
+    ("GET", "/claims/{id}", O, [303, 404, 404, 404, 200]),
+    ("POST", "/claims/{id}/act", M, [303, 404, 409, 403, 403]),
+    ("POST", "/claims/{id}/act", O, [303, 404, 404, 404, 403]),
+    ("GET", "/finance", N, [303, 403, 403, 403, 200]),
+    ("POST", "/finance/sources", N, [303, 403, 403, 403, 400]),
+    (
+        "POST",
+        "/finance/appropriations",
+        N,
+        [303, 403, 403, 403, 400],
+    ),
+    (
+        "POST",
+        "/finance/appropriations/{id}/adjust",
+        N,
+        [303, 403, 403, 403, 400],
+    ),
+    ("GET", "/finance/pay", N, [303, 403, 403, 403, 200]),
+    ("POST", "/finance/pay", N, [303, 403, 403, 403, 400]),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -161,6 +188,7 @@ struct Records {
     entity: [i64; 2],
     extension: [i64; 2],
     carrier: [i64; 2],
+    claim: [i64; 2],
 }
 
 impl Records {
@@ -212,6 +240,23 @@ fn request(
             form.push(("monthly_rent", "100".into()));
             form.push(("jobs", "1".into()));
             route.replace("{id}", &r.stay[i].to_string())
+        }
+        ("POST", "/claims/generate") => {
+            form.push(("quarter", "2099Q1".into()));
+            route.into()
+        }
+        ("POST", "/claims/{id}/act") => {
+            form.push(("version", "0".into()));
+            form.push(("action", "submit".into()));
+            route.replace("{id}", &r.claim[i].to_string())
+        }
+        ("POST", "/finance/appropriations/{id}/adjust") => {
+            form.push(("version", "0".into()));
+            form.push(("amount", "x".into()));
+            route.replace("{id}", "999999")
+        }
+        (_, route) if route.starts_with("/claims/") => {
+            route.replace("{id}", &r.claim[i].to_string())
         }
         (_, route) if route.starts_with("/stays/") => route.replace("{id}", &r.stay[i].to_string()),
         (_, route) if route.starts_with("/carriers/") => {
@@ -298,12 +343,48 @@ async fn every_route_answers_each_role_as_the_table_says() {
     )
     .await
     .unwrap();
+    // A generated settlement claim in each street.
+    let w = store.write(&AuditActor::cli()).await.unwrap();
+    for stay in [world.stay_id, world.other_stay_id] {
+        tenants::add_ledger_rows(
+            &w,
+            &[tenants::NewLedgerRow {
+                stay_id: stay,
+                month: "2025-11".into(),
+                adjustment: false,
+                regime: fuhua_core::vocab::Regime::FullWaiver,
+                funding_source: Some(fuhua_core::vocab::FundingSource::DistrictFinance),
+                occupied_days: 30,
+                days_in_month: 30,
+                rent_due: fuhua_core::Money::yuan(3000),
+                waived: fuhua_core::Money::yuan(3000),
+                payable: fuhua_core::Money::ZERO,
+                relief_application_id: None,
+            }],
+        )
+        .await
+        .unwrap();
+    }
+    w.commit().await.unwrap();
+    let cli = AuditActor::cli();
+    let claims = fuhua_service::claims::generate(
+        &world.system,
+        fuhua_service::claims::Initiator::Command(&cli),
+        fuhua_service::claims::Quarter::new(2025, 4).unwrap(),
+        today(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
+    .claims;
+    let claim_of = |carrier: i64| claims.iter().find(|c| c.carrier_id == carrier).unwrap().id;
     let records = Records {
         app: [app_a, app_b],
         stay: [world.stay_id, world.other_stay_id],
         entity: [world.entity_id, entity_b.id],
         extension: [ext_a, ext_b],
         carrier: [world.carrier_a, world.carrier_b],
+        claim: [claim_of(world.carrier_a), claim_of(world.carrier_b)],
     };
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -244,3 +244,128 @@ impl Email for PasswordChanged {
         }
     }
 }
+
+/// To the carrier's operator: a quarter's settlement claim was generated from the
+/// ledgers of approved reliefs (SPEC §4); `rows` and `adjustments` count its ledger
+/// rows and its adjustment rows (late changes to claimed quarters). `total` is the
+/// amount in yuan as people read it (`12,345.67`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimGenerated {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub quarter_label: String,
+    pub funding_source_label: String,
+    pub total: String,
+    pub rows: i64,
+    pub adjustments: i64,
+    pub claim_id: i64,
+    pub url: String,
+}
+
+impl Email for ClaimGenerated {
+    const TEMPLATE: &'static str = "claim_generated";
+    fn sample() -> Self {
+        ClaimGenerated {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            quarter_label: "2025年第4季度".into(),
+            funding_source_label: "区财政（就业补助资金）".into(),
+            total: "27,000.00".into(),
+            rows: 9,
+            adjustments: 1,
+            claim_id: 7,
+            url: "/claims/7".into(),
+        }
+    }
+}
+
+/// To the officials of the carrier's jurisdiction: the operator submitted a
+/// settlement claim for decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimSubmitted {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub quarter_label: String,
+    pub funding_source_label: String,
+    pub total: String,
+    pub claim_id: i64,
+    pub url: String,
+}
+
+impl Email for ClaimSubmitted {
+    const TEMPLATE: &'static str = "claim_submitted";
+    fn sample() -> Self {
+        ClaimSubmitted {
+            recipient_name: "赵敏".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            quarter_label: "2025年第4季度".into(),
+            funding_source_label: "区财政（就业补助资金）".into(),
+            total: "27,000.00".into(),
+            claim_id: 7,
+            url: "/claims/7".into(),
+        }
+    }
+}
+
+/// To the operator: an official approved or rejected the claim; `note` is the
+/// official's note (the reason of a rejection), possibly empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimDecided {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub quarter_label: String,
+    pub funding_source_label: String,
+    pub total: String,
+    pub claim_id: i64,
+    pub approved: bool,
+    pub note: String,
+    pub url: String,
+}
+
+impl Email for ClaimDecided {
+    const TEMPLATE: &'static str = "claim_decided";
+    fn sample() -> Self {
+        ClaimDecided {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            quarter_label: "2025年第4季度".into(),
+            funding_source_label: "区财政（就业补助资金）".into(),
+            total: "27,000.00".into(),
+            claim_id: 7,
+            approved: false,
+            note: "第 11 月台账与入驻合同不一致，请核对。".into(),
+            url: "/claims/7".into(),
+        }
+    }
+}
+
+/// To the operator: finance paid the claim; `paid_on` is `2026-01-20`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimPaid {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub quarter_label: String,
+    pub funding_source_label: String,
+    pub total: String,
+    pub claim_id: i64,
+    pub voucher_no: String,
+    pub paid_on: String,
+    pub url: String,
+}
+
+impl Email for ClaimPaid {
+    const TEMPLATE: &'static str = "claim_paid";
+    fn sample() -> Self {
+        ClaimPaid {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            quarter_label: "2025年第4季度".into(),
+            funding_source_label: "区财政（就业补助资金）".into(),
+            total: "27,000.00".into(),
+            claim_id: 7,
+            voucher_no: "记-2026-0120-003".into(),
+            paid_on: "2026-01-20".into(),
+            url: "/claims/7".into(),
+        }
+    }
+}

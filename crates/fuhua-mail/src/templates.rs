@@ -11,8 +11,9 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde_json::Value;
 
 use crate::emails::{
-    AccountLinkCode, Email, ExtensionDecided, ExtensionRequested, PasswordChanged, ReliefConfirmed,
-    ReliefDecided, ReliefDisputed, ReliefSubmitted,
+    AccountLinkCode, ClaimDecided, ClaimGenerated, ClaimPaid, ClaimSubmitted, Email,
+    ExtensionDecided, ExtensionRequested, PasswordChanged, ReliefConfirmed, ReliefDecided,
+    ReliefDisputed, ReliefSubmitted,
 };
 use crate::error::MailError;
 
@@ -104,6 +105,10 @@ pub static EMAILS: &[Registered] = &[
     email!(ExtensionDecided, "extension_decided"),
     email!(AccountLinkCode, "account_link_code"),
     email!(PasswordChanged, "password_changed"),
+    email!(ClaimGenerated, "claim_generated"),
+    email!(ClaimSubmitted, "claim_submitted"),
+    email!(ClaimDecided, "claim_decided"),
+    email!(ClaimPaid, "claim_paid"),
 ];
 
 /// The shared layouts the bodies extend.

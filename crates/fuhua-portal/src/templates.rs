@@ -98,6 +98,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/pages/work/entity_new.html"),
     ),
     (
+        "pages/work/claim_list.html",
+        include_str!("../../../web/templates/pages/work/claim_list.html"),
+    ),
+    (
+        "pages/work/claim_case.html",
+        include_str!("../../../web/templates/pages/work/claim_case.html"),
+    ),
+    (
+        "pages/work/claim_batch.html",
+        include_str!("../../../web/templates/pages/work/claim_batch.html"),
+    ),
+    (
+        "pages/work/finance.html",
+        include_str!("../../../web/templates/pages/work/finance.html"),
+    ),
+    (
         "pages/auth/_form.html",
         include_str!("../../../web/templates/pages/auth/_form.html"),
     ),
@@ -132,12 +148,20 @@ const CATALOGUES_ZH: &[(&str, &str)] = &[
         "auth.zh-CN.json",
         include_str!("../../../web/i18n/auth.zh-CN.json"),
     ),
+    (
+        "claims.zh-CN.json",
+        include_str!("../../../web/i18n/claims.zh-CN.json"),
+    ),
 ];
 const CATALOGUES_EN: &[(&str, &str)] = &[
     ("en.json", include_str!("../../../web/i18n/en.json")),
     (
         "auth.en.json",
         include_str!("../../../web/i18n/auth.en.json"),
+    ),
+    (
+        "claims.en.json",
+        include_str!("../../../web/i18n/claims.en.json"),
     ),
 ];
 

@@ -5,9 +5,11 @@
 pub mod accounts;
 pub mod actor;
 pub mod auth;
+pub mod claims;
 pub mod entrepreneur;
 pub mod error;
 pub mod extension;
+pub mod finance;
 pub mod inbox;
 pub mod relief;
 pub mod roll;

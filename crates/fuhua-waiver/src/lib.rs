@@ -2,6 +2,7 @@
 
 mod actions;
 mod calc;
+mod claims;
 mod extension;
 mod keygroup;
 mod settlement;
@@ -15,6 +16,7 @@ pub use calc::{
     Founder, KeyGroupTest, LedgerRow, Reason, Stay, StayOutcome, WaiverInput, WaiverResult, Window,
     calculate, months_remaining, validate,
 };
+pub use claims::{ClaimAction, ClaimableRow, PlannedClaim, Quarter, not_ended, plan_claims};
 pub use extension::{ExtensionRefusal, check_extension};
 pub use keygroup::key_group_test;
 pub use settlement::{SettlementLine, SettlementRow, quarter_of, settle_quarter};

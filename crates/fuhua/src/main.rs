@@ -15,6 +15,8 @@ use fuhua_service::accounts::{self, UserRequest};
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
+mod settle;
+
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
 /// carriers on — accreditation, rent waivers, tiered awards and operator evaluation
 /// under 青西新管办发〔2018〕146号.
@@ -92,6 +94,10 @@ enum Command {
     /// Import records from spreadsheets.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Generate a quarter's settlement claims (one per carrier and fund source) from
+    /// the ledgers of approved reliefs, once the quarter has ended. Running it again
+    /// changes nothing.
+    Settle(settle::SettleArgs),
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +275,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(import::ImportCommand::Tenants(args)) => {
             let system = open(&settings, true).await?;
             import::tenants(&system, cli.data.as_user.as_deref(), args).await
+        }
+        Command::Settle(args) => {
+            let system = open(&settings, true).await?;
+            let actor = actor(&system, cli.data.as_user.as_deref()).await?;
+            settle::run(&system, &actor, &args).await
         }
         Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;

@@ -23,6 +23,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(default_value = 1)]
     pub version: i32,
+    #[sea_orm(column_type = "Text")]
+    pub decision_note: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub override_reason: Option<String>,
+    pub override_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

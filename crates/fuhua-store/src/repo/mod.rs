@@ -6,8 +6,10 @@
 pub mod awards;
 pub mod carriers;
 pub mod cases;
+pub mod claims;
 pub mod documents;
 pub mod evaluation;
+pub mod finance;
 pub mod links;
 pub mod people;
 pub mod reference;

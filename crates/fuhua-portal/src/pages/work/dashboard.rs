@@ -60,6 +60,7 @@ fn entrepreneur_view(work: &Work, dash: &entrepreneur::Dashboard) -> Value {
 fn case_link(table: &str, id: i64) -> String {
     match table {
         "extension_requests" => format!("/extensions/{id}"),
+        "settlement_claims" => format!("/claims/{id}"),
         _ => format!("/relief/{id}"),
     }
 }
@@ -84,6 +85,13 @@ fn notice_label(template: &str, lang: Lang) -> &'static str {
         ),
         "relief_submitted" => lang.pick("收到新的租金减免申请", "A new rent-relief application"),
         "extension_requested" => lang.pick("收到新的延长孵化期申请", "A new extension request"),
+        "claim_generated" => lang.pick(
+            "季度结算申请已生成",
+            "A quarter's settlement claim was generated",
+        ),
+        "claim_submitted" => lang.pick("收到待审核的结算申请", "A settlement claim to decide"),
+        "claim_decided" => lang.pick("结算申请已有审核结果", "A settlement claim was decided"),
+        "claim_paid" => lang.pick("结算款已拨付", "A settlement claim was paid"),
         _ => lang.pick("通知", "Notice"),
     }
 }

@@ -5,9 +5,14 @@
 //! typed and a message at each field.
 
 pub mod charts;
+pub mod claims;
+pub mod claims_batch;
+mod claims_routes;
 pub mod dashboard;
 pub mod entity;
 pub mod extension;
+pub mod finance;
+pub mod finance_chart;
 pub mod ledger;
 pub mod relief;
 mod render;
@@ -57,6 +62,20 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/stays/{id}/move-out"),
     ("POST", "/stays/{id}/rent"),
     ("POST", "/stays/{id}/jobs"),
+    ("GET", "/claims"),
+    ("GET", "/claims.csv"),
+    ("GET", "/claims.xlsx"),
+    ("POST", "/claims/generate"),
+    ("GET", "/claims/approve"),
+    ("POST", "/claims/approve"),
+    ("GET", "/claims/{id}"),
+    ("POST", "/claims/{id}/act"),
+    ("GET", "/finance"),
+    ("POST", "/finance/sources"),
+    ("POST", "/finance/appropriations"),
+    ("POST", "/finance/appropriations/{id}/adjust"),
+    ("GET", "/finance/pay"),
+    ("POST", "/finance/pay"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -104,7 +123,8 @@ fn write(state: AppState) -> impl Filter<Extract = (Work, Pairs), Error = Reject
 /// rejections (login redirect, CSRF) are answered by `session::with_recovery`.
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
     let get = read(state.clone());
-    let post = write(state);
+    let post = write(state.clone());
+    let money = claims_routes::routes(state);
     let stay_routes = stays_routes(get.clone(), post.clone());
     let reads = warp::path!("dashboard")
         .and(get.clone())
@@ -187,6 +207,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
         .or(roll_routes(get))
         .unify()
         .or(stay_routes)
+        .unify()
+        .or(money)
         .unify()
 }
 
