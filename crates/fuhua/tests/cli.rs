@@ -149,7 +149,7 @@ fn migrate_creates_the_embedded_database_and_its_private_key() {
         );
     }
     let status = fuhua(&dir, &["migrate", "--status"], None);
-    assert!(text(&status.stdout).contains("3 migrations applied on sqlite"));
+    assert!(text(&status.stdout).contains("4 migrations applied on sqlite"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -12,6 +12,8 @@ pub mod links;
 pub mod people;
 pub mod reference;
 pub mod relief;
+pub mod reminders;
+pub mod reports;
 pub mod sessions;
 pub mod signin;
 pub mod tenants;
