@@ -17,6 +17,7 @@ mod demo;
 mod docs;
 mod hardening;
 mod helpers;
+mod monthly_reports;
 mod openapi;
 mod openapi_limits;
 mod pages;

@@ -14,6 +14,10 @@ use crate::emails::{
     AccountLinkCode, Email, ExtensionDecided, ExtensionRequested, PasswordChanged, ReliefConfirmed,
     ReliefDecided, ReliefDisputed, ReliefSubmitted,
 };
+use crate::emails::{
+    ReminderClaimWaiting, ReminderReportDue, ReminderReportOverdue, ReminderWindowEnding,
+    ReportAccepted, ReportReturned,
+};
 use crate::error::MailError;
 
 /// The files of one email folder, in the order of [`FILES`].
@@ -104,6 +108,12 @@ pub static EMAILS: &[Registered] = &[
     email!(ExtensionDecided, "extension_decided"),
     email!(AccountLinkCode, "account_link_code"),
     email!(PasswordChanged, "password_changed"),
+    email!(ReportReturned, "report_returned"),
+    email!(ReportAccepted, "report_accepted"),
+    email!(ReminderWindowEnding, "reminder_window_ending"),
+    email!(ReminderReportDue, "reminder_report_due"),
+    email!(ReminderReportOverdue, "reminder_report_overdue"),
+    email!(ReminderClaimWaiting, "reminder_claim_waiting"),
 ];
 
 /// The shared layouts the bodies extend.

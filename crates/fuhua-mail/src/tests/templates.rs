@@ -15,7 +15,7 @@ const FOOTER_EN: &str = "This message was sent by 孵化 Fuhua (西海岸新区�
 #[test]
 fn every_registered_email_renders_in_both_languages_and_ends_with_the_footer() {
     let t = templates();
-    assert_eq!(EMAILS.len(), 8);
+    assert_eq!(EMAILS.len(), 14);
     for email in EMAILS {
         for lang in Lang::ALL {
             let r = t
