@@ -74,6 +74,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/pages/work/entity_new.html"),
     ),
     (
+        "pages/work/report_list.html",
+        include_str!("../../../web/templates/pages/work/report_list.html"),
+    ),
+    (
+        "pages/work/report_file.html",
+        include_str!("../../../web/templates/pages/work/report_file.html"),
+    ),
+    (
+        "pages/work/report_case.html",
+        include_str!("../../../web/templates/pages/work/report_case.html"),
+    ),
+    (
+        "pages/work/report_bulk.html",
+        include_str!("../../../web/templates/pages/work/report_bulk.html"),
+    ),
+    (
+        "pages/work/report_bulk_result.html",
+        include_str!("../../../web/templates/pages/work/report_bulk_result.html"),
+    ),
+    (
         "pages/auth/_form.html",
         include_str!("../../../web/templates/pages/auth/_form.html"),
     ),
@@ -108,12 +128,20 @@ const CATALOGUES_ZH: &[(&str, &str)] = &[
         "auth.zh-CN.json",
         include_str!("../../../web/i18n/auth.zh-CN.json"),
     ),
+    (
+        "reports.zh-CN.json",
+        include_str!("../../../web/i18n/reports.zh-CN.json"),
+    ),
 ];
 const CATALOGUES_EN: &[(&str, &str)] = &[
     ("en.json", include_str!("../../../web/i18n/en.json")),
     (
         "auth.en.json",
         include_str!("../../../web/i18n/auth.en.json"),
+    ),
+    (
+        "reports.en.json",
+        include_str!("../../../web/i18n/reports.en.json"),
     ),
 ];
 

@@ -155,3 +155,39 @@ pub async fn accept_all(
     }
     Ok(results)
 }
+
+/// The result page of a bulk acceptance: each item as it stands now, with
+/// whether this action accepted it (`accepted` from the confirmation's outcome)
+/// and, when not, what the report waits for. Only officials (`Forbidden`).
+pub async fn outcome(
+    system: &System,
+    actor: &Actor,
+    items: &[(i64, bool)],
+) -> ServiceResult<Vec<ItemResult>> {
+    if !actor.has(Role::Official) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut results = Vec::new();
+    for &(id, accepted) in items.iter().take(MAX_ITEMS) {
+        let result = match load(system, actor, id).await {
+            Ok(l) => ItemResult {
+                id,
+                error: (!accepted).then(|| {
+                    let (zh, en) = ReportAction::waiting_for(l.report.state);
+                    Text::new(zh, en)
+                }),
+                carrier_name: l.carrier.name,
+                period: l.report.period,
+            },
+            Err(ServiceError::NotFound | ServiceError::Forbidden) => ItemResult {
+                id,
+                carrier_name: String::new(),
+                period: String::new(),
+                error: Some(not_found()),
+            },
+            Err(other) => return Err(other),
+        };
+        results.push(result);
+    }
+    Ok(results)
+}
