@@ -23,6 +23,7 @@ mod openapi_limits;
 mod pages;
 mod raw;
 mod relief_cases;
+mod reminders;
 mod report_pages;
 mod store_audit;
 mod store_chain;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extension;
 pub mod inbox;
 pub mod relief;
+pub mod reminders;
 pub mod reports;
 pub mod scope;
 pub mod system;

@@ -13,6 +13,8 @@ use fuhua_service::accounts::{self, UserRequest};
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
+mod remind;
+
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
 /// carriers on — accreditation, rent waivers, tiered awards and operator evaluation
 /// under 青西新管办发〔2018〕146号.
@@ -87,6 +89,9 @@ enum Command {
     /// Send mail from the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Enqueue the reminders due today once (windows ending, monthly reports due or
+    /// overdue, settlement claims waiting); each reminder is sent once, ever.
+    Remind(remind::RemindArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +258,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;
             verify_audit(&system, args).await
+        }
+        Command::Remind(args) => {
+            let system = open(&settings, true).await?;
+            remind::remind(&system, args).await
         }
     }
 }
@@ -439,6 +448,7 @@ async fn serve(
     let params = system.parameters().await.map_err(|e| e.to_string())?;
     let backend = system.store().backend();
     let store = system.store().clone();
+    let system_for_jobs = system.clone();
     let portal = fuhua_portal::PortalSettings::from_env().map_err(|e| e.to_string())?;
     let state = AppState::with_system_settings(params, Clock::Shanghai, system, portal)
         .map_err(|e| format!("cannot load the templates: {e}"))?;
@@ -451,10 +461,21 @@ async fn serve(
             )
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let reminders = fuhua_service::reminders::job::spawn(
+        system_for_jobs,
+        format!(
+            "serve-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_micros()
+        ),
+        std::time::Duration::from_secs(600),
+        fuhua_core::dates::shanghai_today,
+    );
     let mail = fuhua_mail::spawn_from_env(store, settings.data_dir).map_err(|e| e.to_string())?;
     tracing::info!(%address, database = backend, "Fuhua is serving on http://{address}/");
     fuhua_portal::server::run(listener, state, args.limits(), shutdown_signal()).await;
     mail.stop().await;
+    reminders.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

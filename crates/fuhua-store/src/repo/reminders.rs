@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use serde_json::json;
 
 use crate::error::StoreError;
 use crate::{Store, Write};
@@ -33,8 +34,8 @@ impl NewReminder<'_> {
     }
 }
 
-/// Records a reminder in the change that enqueues its emails. Returns `false` (and
-/// records nothing) when this reminder was recorded before — also by a concurrent
+/// Records a reminder, with its audit row, in the change that enqueues its emails.
+/// Returns `false` (and records nothing) when this reminder was recorded before — also by a concurrent
 /// run, whose insert this one waits for on PostgreSQL (the unique key) or whose
 /// transaction it queues behind on SQLite (IMMEDIATE).
 pub async fn record_once(w: &Write, new: &NewReminder<'_>) -> Result<bool, StoreError> {
@@ -61,9 +62,21 @@ pub async fn record_once(w: &Write, new: &NewReminder<'_>) -> Result<bool, Store
             Utc::now().into(),
         ])
         .on_conflict(OnConflict::column("reminder_key").do_nothing().to_owned())
+        .returning_col("id")
         .to_owned();
-    let result = w.conn().execute(&insert).await?;
-    Ok(result.rows_affected() == 1)
+    let Some(row) = w.conn().query_one(&insert).await? else {
+        return Ok(false);
+    };
+    let id: i64 = row.try_get("", "id")?;
+    let after = json!({
+        "reminder_key": new.key(),
+        "kind": new.kind,
+        "sent_on": new.sent_on,
+        "mails": new.mails,
+    });
+    w.audit_change("create", "reminders_sent", id, None, Some(&after))
+        .await?;
+    Ok(true)
 }
 
 /// Whether a reminder with this key was sent already.
@@ -166,4 +179,73 @@ pub async fn release_job(store: &Store, name: &str, holder: &str) -> Result<(), 
     tx.execute(&release).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// An approved rent relief, as the window reminders read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedRelief {
+    pub id: i64,
+    pub entity_id: i64,
+    pub stay_id: i64,
+    pub applicant_user_id: Option<i64>,
+    /// The eligibility stored with the decision (JSON text).
+    pub eligibility: Option<String>,
+}
+
+/// Every approved rent-relief application, by id.
+pub async fn approved_reliefs(store: &Store) -> Result<Vec<ApprovedRelief>, StoreError> {
+    let query = Query::select()
+        .columns([
+            "id",
+            "entity_id",
+            "stay_id",
+            "applicant_user_id",
+            "eligibility",
+        ])
+        .from("relief_applications")
+        .and_where(Expr::col("state").eq("approved"))
+        .order_by("id", sea_orm::sea_query::Order::Asc)
+        .to_owned();
+    let mut found = Vec::new();
+    for row in store.db().query_all(&query).await? {
+        found.push(ApprovedRelief {
+            id: row.try_get("", "id")?,
+            entity_id: row.try_get("", "entity_id")?,
+            stay_id: row.try_get("", "stay_id")?,
+            applicant_user_id: row.try_get("", "applicant_user_id")?,
+            eligibility: row.try_get("", "eligibility")?,
+        });
+    }
+    Ok(found)
+}
+
+/// A settlement claim waiting for the operator's submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingClaim {
+    pub id: i64,
+    pub carrier_id: i64,
+    pub year: i32,
+    pub quarter: i32,
+    pub total_fen: i64,
+}
+
+/// Every settlement claim in state `generated` (SPEC §4: the operator submits it).
+pub async fn claims_waiting_for_submission(store: &Store) -> Result<Vec<WaitingClaim>, StoreError> {
+    let query = Query::select()
+        .columns(["id", "carrier_id", "year", "quarter", "total_fen"])
+        .from("settlement_claims")
+        .and_where(Expr::col("state").eq("generated"))
+        .order_by("id", sea_orm::sea_query::Order::Asc)
+        .to_owned();
+    let mut found = Vec::new();
+    for row in store.db().query_all(&query).await? {
+        found.push(WaitingClaim {
+            id: row.try_get("", "id")?,
+            carrier_id: row.try_get("", "carrier_id")?,
+            year: row.try_get("", "year")?,
+            quarter: row.try_get("", "quarter")?,
+            total_fen: row.try_get("", "total_fen")?,
+        });
+    }
+    Ok(found)
 }
