@@ -307,7 +307,7 @@ async fn verify_audit(system: &System, args: VerifyArgs) -> Result<ExitCode, Str
 
 /// Prints a result line to standard output (the command's answer, not a log).
 #[allow(clippy::print_stdout)]
-fn println_out(line: &str) {
+pub(crate) fn println_out(line: &str) {
     println!("{line}");
 }
 

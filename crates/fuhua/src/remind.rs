@@ -28,6 +28,6 @@ pub async fn remind(system: &System, args: RemindArgs) -> Result<ExitCode, Strin
     let report = reminders::run(system, today)
         .await
         .map_err(|e| format!("the reminders could not be sent: {e}"))?;
-    println!("{today}: {report}");
+    crate::println_out(&format!("{today}: {report}"));
     Ok(ExitCode::SUCCESS)
 }
