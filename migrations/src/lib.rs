@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_schema;
 mod m20261129_000001_add_sign_in;
 mod m20261129_000002_add_case_notes;
+mod m20261129_100002_reports;
 mod m20261129_100003_claims;
 mod m20261129_100004_tenant_roll;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_schema::Migration),
             Box::new(m20261129_000001_add_sign_in::Migration),
             Box::new(m20261129_000002_add_case_notes::Migration),
+            Box::new(m20261129_100002_reports::Migration),
             Box::new(m20261129_100003_claims::Migration),
             Box::new(m20261129_100004_tenant_roll::Migration),
         ]

@@ -162,6 +162,20 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ),
     ("GET", "/finance/pay", N, [303, 403, 403, 403, 200]),
     ("POST", "/finance/pay", N, [303, 403, 403, 403, 400]),
+    // Monthly reports: operators file, officials accept or return.
+    ("GET", "/reports", N, [303, 403, 200, 200, 403]),
+    ("GET", "/reports/file", M, [303, 403, 200, 403, 403]),
+    ("GET", "/reports/file", O, [303, 403, 404, 404, 403]),
+    ("POST", "/reports", M, [303, 403, 400, 403, 403]),
+    ("POST", "/reports", O, [303, 403, 404, 404, 403]),
+    ("GET", "/reports/{id}", M, [303, 403, 200, 200, 403]),
+    ("GET", "/reports/{id}", O, [303, 403, 404, 404, 403]),
+    ("POST", "/reports/{id}/decide", M, [303, 403, 403, 409, 403]),
+    ("POST", "/reports/{id}/decide", O, [303, 403, 404, 404, 403]),
+    ("GET", "/reports/bulk", M, [303, 403, 403, 200, 403]),
+    ("GET", "/reports/bulk", O, [303, 403, 403, 200, 403]),
+    ("POST", "/reports/bulk", M, [303, 403, 403, 303, 403]),
+    ("GET", "/reports/bulk/result", M, [303, 403, 403, 200, 403]),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -189,6 +203,7 @@ struct Records {
     extension: [i64; 2],
     carrier: [i64; 2],
     claim: [i64; 2],
+    report: [i64; 2],
 }
 
 impl Records {
@@ -222,6 +237,24 @@ fn request(
             form.push(("reason_code", "eligible".into()));
             route.replace("{id}", &r.app[i].to_string())
         }
+        ("GET", "/reports/file") => format!("/reports/file?carrier={}&month=2026-10", r.carrier[i]),
+        ("POST", "/reports") => {
+            form.push(("carrier", r.carrier[i].to_string()));
+            form.push(("month", "2026-10".into()));
+            "/reports".into()
+        }
+        ("POST", "/reports/{id}/decide") => {
+            form.push(("version", "0".into()));
+            form.push(("action", "accept".into()));
+            route.replace("{id}", &r.report[i].to_string())
+        }
+        ("GET", "/reports/bulk") => format!("/reports/bulk?id={}", r.report[i]),
+        ("POST", "/reports/bulk") => {
+            form.push(("item", format!("{}:0", r.report[i])));
+            "/reports/bulk".into()
+        }
+        ("GET", "/reports/bulk/result") => format!("/reports/bulk/result?failed={}", r.report[i]),
+        (_, "/reports/{id}") => route.replace("{id}", &r.report[i].to_string()),
         ("GET", "/extensions/new") => format!("/extensions/new?entity={}", r.entity[i]),
         ("POST", "/extensions") => {
             form.push(("entity", r.entity[i].to_string()));
@@ -378,6 +411,35 @@ async fn every_route_answers_each_role_as_the_table_says() {
     .unwrap()
     .claims;
     let claim_of = |carrier: i64| claims.iter().find(|c| c.carrier_id == carrier).unwrap().id;
+    let mut report = [0; 2];
+    for (n, (operator, carrier)) in [
+        ("operator.a", world.carrier_a),
+        ("operator.b", world.carrier_b),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let figures = fuhua_service::reports::FiguresForm {
+            tenants: "1".into(),
+            jobs: "2".into(),
+            service_events: "0".into(),
+            financing_raised: "0".into(),
+            exits: "0".into(),
+        };
+        let month = fuhua_core::YearMonth::new(2026, 10).unwrap();
+        let actor = world.actor(operator).await;
+        report[n] = fuhua_service::reports::file(
+            &world.system,
+            &actor,
+            carrier,
+            month,
+            &figures,
+            None,
+            today(),
+        )
+        .await
+        .unwrap();
+    }
     let records = Records {
         app: [app_a, app_b],
         stay: [world.stay_id, world.other_stay_id],
@@ -385,6 +447,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
         extension: [ext_a, ext_b],
         carrier: [world.carrier_a, world.carrier_b],
         claim: [claim_of(world.carrier_a), claim_of(world.carrier_b)],
+        report,
     };
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

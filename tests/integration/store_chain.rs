@@ -33,6 +33,7 @@ async fn migrations_go_up_and_down_on_every_database() {
                 "m20261127_000001_create_schema",
                 "m20261129_000001_add_sign_in",
                 "m20261129_000002_add_case_notes",
+                "m20261129_100002_reports",
                 "m20261129_100003_claims",
                 "m20261129_100004_tenant_roll",
             ],

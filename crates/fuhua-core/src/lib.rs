@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod calendar;
 pub mod clauses;
 pub mod dates;
 pub mod ids;
@@ -11,6 +12,7 @@ pub mod trace;
 pub mod vocab;
 pub mod workflow;
 
+pub use calendar::WorkCalendar;
 pub use dates::{DateRange, YearMonth};
 pub use ids::{CreditCode, IdError, ResidentId};
 pub use lang::{Lang, Text};

@@ -19,7 +19,7 @@ use super::{STREAM_REPORTS, rng_for, shift, ymd};
 /// reporting opens (the defaults: the 10th, moved past weekends).
 pub fn deadline(params: &ParameterSet, month: YearMonth) -> NaiveDate {
     let p = params.at(month.succ().first_day());
-    report_due_date(month, p.report_due_day, &p.holidays)
+    report_due_date(month, p.report_due_day, &p.calendar())
 }
 
 const RETURN_REASONS: [&str; 3] = [

@@ -369,3 +369,153 @@ impl Email for ClaimPaid {
         }
     }
 }
+
+/// To the carrier's operator: an official returned a monthly report with a reason;
+/// it waits to be corrected and filed again (SPEC §4 "monthly report").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportReturned {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    /// "YYYY-MM".
+    pub period: String,
+    pub report_id: i64,
+    pub reason: String,
+    pub url: String,
+}
+
+impl Email for ReportReturned {
+    const TEMPLATE: &'static str = "report_returned";
+    fn sample() -> Self {
+        ReportReturned {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区大学生创业孵化基地".into(),
+            period: "2026-10".into(),
+            report_id: 31,
+            reason: "带动就业人数与社保缴纳记录不一致，请核实后重新报送".into(),
+            url: "/reports/31".into(),
+        }
+    }
+}
+
+/// To the carrier's operator: an official accepted a monthly report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportAccepted {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    /// "YYYY-MM".
+    pub period: String,
+    pub report_id: i64,
+    pub url: String,
+}
+
+impl Email for ReportAccepted {
+    const TEMPLATE: &'static str = "report_accepted";
+    fn sample() -> Self {
+        ReportAccepted {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区大学生创业孵化基地".into(),
+            period: "2026-10".into(),
+            report_id: 31,
+            url: "/reports/31".into(),
+        }
+    }
+}
+
+/// Reminder to the entrepreneur and the operator: a rent-waiver window ends in 90
+/// or 30 days (`days_left`; dates formatted `2027-03-14`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderWindowEnding {
+    pub recipient_name: String,
+    pub entity_name: String,
+    pub carrier_name: String,
+    pub window_end: String,
+    pub days_left: i64,
+    pub url: String,
+}
+
+impl Email for ReminderWindowEnding {
+    const TEMPLATE: &'static str = "reminder_window_ending";
+    fn sample() -> Self {
+        ReminderWindowEnding {
+            recipient_name: "李明".into(),
+            entity_name: "青岛蓝海智能科技有限公司".into(),
+            carrier_name: "西海岸新区创新创业孵化基地".into(),
+            window_end: "2027-03-14".into(),
+            days_left: 30,
+            url: "/relief/12".into(),
+        }
+    }
+}
+
+/// Reminder to the operator: a monthly report is due in `working_days` working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderReportDue {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub period: String,
+    pub due_on: String,
+    pub working_days: u32,
+    pub url: String,
+}
+
+impl Email for ReminderReportDue {
+    const TEMPLATE: &'static str = "reminder_report_due";
+    fn sample() -> Self {
+        ReminderReportDue {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区大学生创业孵化基地".into(),
+            period: "2026-10".into(),
+            due_on: "2026-11-10".into(),
+            working_days: 3,
+            url: "/reports/file?carrier=3&month=2026-10".into(),
+        }
+    }
+}
+
+/// Reminder to the operator: a monthly report is past its deadline, not filed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderReportOverdue {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    pub period: String,
+    pub due_on: String,
+    pub url: String,
+}
+
+impl Email for ReminderReportOverdue {
+    const TEMPLATE: &'static str = "reminder_report_overdue";
+    fn sample() -> Self {
+        ReminderReportOverdue {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区大学生创业孵化基地".into(),
+            period: "2026-10".into(),
+            due_on: "2026-11-10".into(),
+            url: "/reports/file?carrier=3&month=2026-10".into(),
+        }
+    }
+}
+
+/// Reminder to the operator: a generated settlement claim waits for submission
+/// (`amount` in yuan, formatted "12345.67").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReminderClaimWaiting {
+    pub recipient_name: String,
+    pub carrier_name: String,
+    /// "2025Q4".
+    pub quarter: String,
+    pub amount: String,
+    pub url: String,
+}
+
+impl Email for ReminderClaimWaiting {
+    const TEMPLATE: &'static str = "reminder_claim_waiting";
+    fn sample() -> Self {
+        ReminderClaimWaiting {
+            recipient_name: "王静".into(),
+            carrier_name: "西海岸新区大学生创业孵化基地".into(),
+            quarter: "2025Q4".into(),
+            amount: "18250.00".into(),
+            url: "/dashboard".into(),
+        }
+    }
+}

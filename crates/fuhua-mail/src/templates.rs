@@ -15,6 +15,10 @@ use crate::emails::{
     ExtensionDecided, ExtensionRequested, PasswordChanged, ReliefConfirmed, ReliefDecided,
     ReliefDisputed, ReliefSubmitted,
 };
+use crate::emails::{
+    ReminderClaimWaiting, ReminderReportDue, ReminderReportOverdue, ReminderWindowEnding,
+    ReportAccepted, ReportReturned,
+};
 use crate::error::MailError;
 
 /// The files of one email folder, in the order of [`FILES`].
@@ -109,6 +113,12 @@ pub static EMAILS: &[Registered] = &[
     email!(ClaimSubmitted, "claim_submitted"),
     email!(ClaimDecided, "claim_decided"),
     email!(ClaimPaid, "claim_paid"),
+    email!(ReportReturned, "report_returned"),
+    email!(ReportAccepted, "report_accepted"),
+    email!(ReminderWindowEnding, "reminder_window_ending"),
+    email!(ReminderReportDue, "reminder_report_due"),
+    email!(ReminderReportOverdue, "reminder_report_overdue"),
+    email!(ReminderClaimWaiting, "reminder_claim_waiting"),
 ];
 
 /// The shared layouts the bodies extend.

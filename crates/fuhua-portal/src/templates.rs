@@ -114,6 +114,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/pages/work/finance.html"),
     ),
     (
+        "pages/work/report_list.html",
+        include_str!("../../../web/templates/pages/work/report_list.html"),
+    ),
+    (
+        "pages/work/report_file.html",
+        include_str!("../../../web/templates/pages/work/report_file.html"),
+    ),
+    (
+        "pages/work/report_case.html",
+        include_str!("../../../web/templates/pages/work/report_case.html"),
+    ),
+    (
+        "pages/work/report_bulk.html",
+        include_str!("../../../web/templates/pages/work/report_bulk.html"),
+    ),
+    (
+        "pages/work/report_bulk_result.html",
+        include_str!("../../../web/templates/pages/work/report_bulk_result.html"),
+    ),
+    (
         "pages/auth/_form.html",
         include_str!("../../../web/templates/pages/auth/_form.html"),
     ),
@@ -152,6 +172,10 @@ const CATALOGUES_ZH: &[(&str, &str)] = &[
         "claims.zh-CN.json",
         include_str!("../../../web/i18n/claims.zh-CN.json"),
     ),
+    (
+        "reports.zh-CN.json",
+        include_str!("../../../web/i18n/reports.zh-CN.json"),
+    ),
 ];
 const CATALOGUES_EN: &[(&str, &str)] = &[
     ("en.json", include_str!("../../../web/i18n/en.json")),
@@ -162,6 +186,10 @@ const CATALOGUES_EN: &[(&str, &str)] = &[
     (
         "claims.en.json",
         include_str!("../../../web/i18n/claims.en.json"),
+    ),
+    (
+        "reports.en.json",
+        include_str!("../../../web/i18n/reports.en.json"),
     ),
 ];
 

@@ -12,6 +12,8 @@ pub mod extension;
 pub mod finance;
 pub mod inbox;
 pub mod relief;
+pub mod reminders;
+pub mod reports;
 pub mod roll;
 pub mod scope;
 pub mod stats;

@@ -5,6 +5,7 @@ mod calc;
 mod claims;
 mod extension;
 mod keygroup;
+mod reports;
 mod settlement;
 mod workflow;
 
@@ -19,5 +20,8 @@ pub use calc::{
 pub use claims::{ClaimAction, ClaimableRow, PlannedClaim, Quarter, not_ended, plan_claims};
 pub use extension::{ExtensionRefusal, check_extension};
 pub use keygroup::key_group_test;
+pub use reports::{
+    OnTimeRate, ReportAction, ReportRecord, Timeliness, on_time_rate, report_due_date, timeliness,
+};
 pub use settlement::{SettlementLine, SettlementRow, quarter_of, settle_quarter};
-pub use workflow::{ClaimState, ExtensionState, MonthlyReportState, ReliefState, report_due_date};
+pub use workflow::{ClaimState, ExtensionState, MonthlyReportState, ReliefState};

@@ -1,7 +1,5 @@
-//! SPEC §4 state machines of the rent-waiver cases, and the monthly-report deadline.
+//! SPEC §4 state machines of the rent-waiver cases.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use fuhua_core::YearMonth;
 use fuhua_core::vocabulary;
 use fuhua_core::workflow::Workflow;
 
@@ -101,31 +99,10 @@ impl Workflow for ClaimState {
     }
 }
 
-/// The deadline of the monthly report for `month`: day `due_day` of the next month,
-/// moved to the next working day past weekends and the district's `holidays`.
-pub fn report_due_date(month: YearMonth, due_day: u32, holidays: &[NaiveDate]) -> NaiveDate {
-    let next = month.succ();
-    let mut day = NaiveDate::from_ymd_opt(next.year(), next.month(), due_day.clamp(1, 28))
-        .unwrap_or(next.first_day());
-    // Bounded: no run of weekends and holidays lasts a year.
-    for _ in 0..366 {
-        let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-        if !weekend && !holidays.contains(&day) {
-            break;
-        }
-        day += Duration::days(1);
-    }
-    day
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use fuhua_core::workflow::transition;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
 
     #[test]
     fn relief_applications_follow_spec() {
@@ -153,29 +130,5 @@ mod tests {
         assert!(transition(MonthlyReportState::Returned, MonthlyReportState::Submitted).is_ok());
         assert!(transition(MonthlyReportState::Due, MonthlyReportState::Accepted).is_err());
         assert!(transition(ExtensionState::Approved, ExtensionState::Rejected).is_err());
-    }
-
-    #[test]
-    fn a_report_is_due_on_the_tenth_moved_past_weekends_and_holidays() {
-        // 2024-10-10 is a Thursday.
-        assert_eq!(
-            report_due_date(YearMonth::new(2024, 9).unwrap(), 10, &[]),
-            d(2024, 10, 10)
-        );
-        // 2024-08-10 is a Saturday → Monday 12th.
-        assert_eq!(
-            report_due_date(YearMonth::new(2024, 7).unwrap(), 10, &[]),
-            d(2024, 8, 12)
-        );
-        // A holiday on Monday the 12th moves it to Tuesday.
-        assert_eq!(
-            report_due_date(YearMonth::new(2024, 7).unwrap(), 10, &[d(2024, 8, 12)]),
-            d(2024, 8, 13)
-        );
-        // December's report is due in January of the next year.
-        assert_eq!(
-            report_due_date(YearMonth::new(2024, 12).unwrap(), 10, &[]),
-            d(2025, 1, 10)
-        );
     }
 }

@@ -15,6 +15,7 @@ use fuhua_service::accounts::{self, UserRequest};
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
 use tracing_subscriber::EnvFilter;
 
+mod remind;
 mod settle;
 
 /// Fuhua (孵化): the platform the West Coast New Area runs its entrepreneurship
@@ -98,6 +99,9 @@ enum Command {
     /// the ledgers of approved reliefs, once the quarter has ended. Running it again
     /// changes nothing.
     Settle(settle::SettleArgs),
+    /// Enqueue the reminders due today once (windows ending, monthly reports due or
+    /// overdue, settlement claims waiting); each reminder is sent once, ever.
+    Remind(remind::RemindArgs),
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +289,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let system = open(&settings, false).await?;
             verify_audit(&system, args).await
         }
+        Command::Remind(args) => {
+            let system = open(&settings, true).await?;
+            remind::remind(&system, args).await
+        }
     }
 }
 
@@ -329,7 +337,7 @@ async fn verify_audit(system: &System, args: VerifyArgs) -> Result<ExitCode, Str
 
 /// Prints a result line to standard output (the command's answer, not a log).
 #[allow(clippy::print_stdout)]
-fn println_out(line: &str) {
+pub(crate) fn println_out(line: &str) {
     println!("{line}");
 }
 
@@ -490,6 +498,7 @@ async fn serve(
     let params = system.parameters().await.map_err(|e| e.to_string())?;
     let backend = system.store().backend();
     let store = system.store().clone();
+    let system_for_jobs = system.clone();
     let portal = fuhua_portal::PortalSettings::from_env().map_err(|e| e.to_string())?;
     let state = AppState::with_system_settings(params, Clock::Shanghai, system, portal)
         .map_err(|e| format!("cannot load the templates: {e}"))?;
@@ -502,10 +511,21 @@ async fn serve(
             )
         })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let reminders = fuhua_service::reminders::job::spawn(
+        system_for_jobs,
+        format!(
+            "serve-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_micros()
+        ),
+        std::time::Duration::from_secs(600),
+        fuhua_core::dates::shanghai_today,
+    );
     let mail = fuhua_mail::spawn_from_env(store, settings.data_dir).map_err(|e| e.to_string())?;
     tracing::info!(%address, database = backend, "Fuhua is serving on http://{address}/");
     fuhua_portal::server::run(listener, state, args.limits(), shutdown_signal()).await;
     mail.stop().await;
+    reminders.stop().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -126,7 +126,11 @@ fn monthly_reports_cover_the_last_twelve_months_and_include_late_ones() {
         for report in &plan.monthly_reports {
             let (year, month) = report.period.split_once('-').unwrap();
             let month = fuhua_core::YearMonth::new(year.parse().unwrap(), month.parse().unwrap());
-            assert_eq!(report.due_on, report_due_date(month.unwrap(), 10, &[]));
+            let month = month.unwrap();
+            let calendar = fuhua_core::ParameterSet::defaults()
+                .at(month.succ().first_day())
+                .calendar();
+            assert_eq!(report.due_on, report_due_date(month, 10, &calendar));
             states.insert(report.state);
             let late = match report.submitted_on {
                 Some(on) => on > report.due_on,

@@ -396,7 +396,7 @@ mod tests {
             })
         );
 
-        assert_eq!(parameter_version::Entity::find().count(db).await?, 22);
+        assert_eq!(parameter_version::Entity::find().count(db).await?, 24);
         let window = parameter_version::Entity::find()
             .filter(parameter_version::Column::Key.eq("waiver_window_months"))
             .one(db)
@@ -423,7 +423,7 @@ mod tests {
             .one(db)
             .await?;
         assert_eq!(read, Some(dated));
-        assert_eq!(parameter_version::Entity::find().count(db).await?, 23);
+        assert_eq!(parameter_version::Entity::find().count(db).await?, 25);
 
         select_all(db).await
     }

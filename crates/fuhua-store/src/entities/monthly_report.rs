@@ -23,6 +23,13 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(default_value = 1)]
     pub version: i32,
+    /// The operator's user who filed it last.
+    pub filed_by: Option<i64>,
+    /// Why an official returned it (the latest return).
+    #[sea_orm(column_type = "Text")]
+    pub return_reason: Option<String>,
+    pub returned_at: Option<DateTimeUtc>,
+    pub returned_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub mod links;
 pub mod people;
 pub mod reference;
 pub mod relief;
+pub mod reminders;
+pub mod reports;
 pub mod roll;
 pub mod sessions;
 pub mod signin;

@@ -933,9 +933,11 @@ mod tests {
         assert_eq!(p.keygroup_reduction_rate.to_string(), "1.00");
         assert_eq!(p.ladder_municipal_cap, Money::yuan(5_000_000));
         assert_eq!(p.evaluation_scheme, "qx-default");
+        // The schema's defaults (every key but `workdays`) and the 2024–2026
+        // calendars (`holidays` and `workdays` from 2024-01-01).
         assert_eq!(
             list_parameter_versions(store).await.unwrap().len(),
-            ParamKey::ALL.len()
+            ParamKey::ALL.len() - 1 + 2
         );
 
         let before = audit_rows(store).await;

@@ -16,6 +16,7 @@ pub mod finance_chart;
 pub mod ledger;
 pub mod relief;
 mod render;
+pub mod reports;
 pub mod roll;
 pub mod stays;
 
@@ -76,6 +77,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/finance/appropriations/{id}/adjust"),
     ("GET", "/finance/pay"),
     ("POST", "/finance/pay"),
+    ("GET", "/reports"),
+    ("GET", "/reports/file"),
+    ("POST", "/reports"),
+    ("GET", "/reports/{id}"),
+    ("POST", "/reports/{id}/decide"),
+    ("GET", "/reports/bulk"),
+    ("POST", "/reports/bulk"),
+    ("GET", "/reports/bulk/result"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -177,6 +186,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .and(get.clone())
             .and(query_pairs())
             .then(|id, w, q| extension::show(w, id, q)))
+        .unify()
+        .or(report_reads(get.clone()))
         .unify();
     let writes = warp::path!("relief")
         .and(post.clone())
@@ -198,8 +209,10 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
             .then(extension::create))
         .unify()
         .or(warp::path!("extensions" / i64 / "decide")
-            .and(post)
+            .and(post.clone())
             .then(|id, w, f| extension::decide(w, id, f)))
+        .unify()
+        .or(report_writes(post))
         .unify();
     reads
         .or(writes)
@@ -272,4 +285,51 @@ fn roll_routes(
             .then(|w, q| roll::export(w, q, crate::export::Kind::Xlsx)))
         .unify()
         .boxed()
+}
+
+/// The monthly-report pages (`reports::*`).
+fn report_reads(
+    get: impl Filter<Extract = (Work,), Error = Rejection> + Clone + Send + Sync + 'static,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::path!("reports")
+        .and(get.clone())
+        .and(query_pairs())
+        .then(reports::list)
+        .or(warp::path!("reports" / "file")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(reports::file_form))
+        .unify()
+        .or(warp::path!("reports" / "bulk")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(reports::bulk_preview))
+        .unify()
+        .or(warp::path!("reports" / "bulk" / "result")
+            .and(get.clone())
+            .and(query_pairs())
+            .then(reports::bulk_result))
+        .unify()
+        .or(warp::path!("reports" / i64)
+            .and(get)
+            .and(query_pairs())
+            .then(|id, w, q| reports::show(w, id, q)))
+        .unify()
+}
+
+/// The monthly-report forms (`reports::*`).
+fn report_writes(
+    post: impl Filter<Extract = (Work, Pairs), Error = Rejection> + Clone + Send + Sync + 'static,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::path!("reports")
+        .and(post.clone())
+        .then(reports::file)
+        .or(warp::path!("reports" / "bulk")
+            .and(post.clone())
+            .then(reports::bulk_confirm))
+        .unify()
+        .or(warp::path!("reports" / i64 / "decide")
+            .and(post)
+            .then(|id, w, f| reports::decide(w, id, f)))
+        .unify()
 }
