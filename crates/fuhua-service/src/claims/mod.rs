@@ -169,26 +169,7 @@ async fn begin(
     Ok((w, read))
 }
 
-pub(crate) fn required_text(field: &str, text: &str, max: usize) -> ServiceResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(ServiceError::invalid(Problem::new(
-            field,
-            "required",
-            "请填写此项。",
-            "This field is required.",
-        )));
-    }
-    if text.chars().count() > max {
-        return Err(ServiceError::invalid(Problem::new(
-            field,
-            "too_long",
-            format!("最多 {max} 个字。"),
-            format!("At most {max} characters."),
-        )));
-    }
-    Ok(text.to_owned())
-}
+pub(crate) use crate::relief::required_text;
 
 /// The operator submits a generated claim; the officials of the carrier's
 /// jurisdiction are told.

@@ -332,7 +332,8 @@ pub async fn act(
     Ok(())
 }
 
-fn required_text(field: &str, text: &str, max: usize) -> ServiceResult<String> {
+/// `text` trimmed, required and at most `max` characters; the problem names `field`.
+pub(crate) fn required_text(field: &str, text: &str, max: usize) -> ServiceResult<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ServiceError::invalid(Problem::new(

@@ -110,29 +110,8 @@ async fn enqueue(
     case: (&'static str, i64),
     context: &Value,
 ) -> ServiceResult<()> {
-    for user in to {
-        let Some(address) = user.email.as_deref() else {
-            continue;
-        };
-        let mut context = context.clone();
-        context["recipient_name"] = json!(user.display_name);
-        timeline::enqueue_for(
-            w,
-            &Mail {
-                to_address: address.to_owned(),
-                template: template.to_owned(),
-                lang: "zh-CN".to_owned(),
-                context,
-            },
-            MailRef {
-                case_table: case.0,
-                case_id: case.1,
-                recipient_user_id: Some(user.id),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let users: Vec<User> = to.iter().map(|u| (*u).clone()).collect();
+    crate::relief::send_mail(w, &users, template, case, context).await
 }
 
 /// The smallest threshold `days_left` has reached (90 at 31..=90 days, 30 at
@@ -151,21 +130,25 @@ fn window_threshold(days_left: i64) -> Option<i64> {
 async fn windows(system: &System, today: NaiveDate, report: &mut RunReport) -> ServiceResult<()> {
     let store = system.store();
     for relief in repo::approved_reliefs(store).await? {
-        let end = relief
-            .eligibility
-            .as_deref()
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
-            .and_then(|v| v["window"]["end"].as_str().map(str::to_owned))
-            .and_then(|s| s.parse::<NaiveDate>().ok());
+        let Some(stay) = tenants::find_stay(store, relief.stay_id).await? else {
+            continue;
+        };
+        // The stay keeps the window's end as approved and extended; the eligibility
+        // stored at approval stands in for stays approved before it was kept.
+        let end = stay.window_end.or_else(|| {
+            relief
+                .eligibility
+                .as_deref()
+                .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                .and_then(|v| v["window"]["end"].as_str().map(str::to_owned))
+                .and_then(|s| s.parse::<NaiveDate>().ok())
+        });
         let Some(end) = end else { continue };
         let days_left = (end - today).num_days();
         let Some(threshold) = window_threshold(days_left) else {
             continue;
         };
         let Some(entity) = tenants::find_entity(store, relief.entity_id).await? else {
-            continue;
-        };
-        let Some(stay) = tenants::find_stay(store, relief.stay_id).await? else {
             continue;
         };
         let carrier = carriers::find_carrier(store, stay.carrier_id).await?;

@@ -143,6 +143,8 @@ pub struct Stay {
     pub unit: Option<String>,
     pub jobs: i32,
     pub version: i32,
+    /// The approved waiver window's end, kept at approval and extension.
+    pub window_end: Option<NaiveDate>,
 }
 
 pub(crate) fn stay_of(m: stay::Model) -> Stay {
@@ -157,6 +159,7 @@ pub(crate) fn stay_of(m: stay::Model) -> Stay {
         unit: m.unit,
         jobs: m.jobs,
         version: m.version,
+        window_end: m.window_end,
     }
 }
 
