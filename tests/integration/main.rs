@@ -17,6 +17,7 @@ mod demo;
 mod docs;
 mod hardening;
 mod helpers;
+mod import_pages;
 mod openapi;
 mod openapi_limits;
 mod pages;
