@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod browser;
 mod browser_access;
+mod browser_import;
 mod browser_journey;
 mod calculator_strict;
 mod chrome;
