@@ -71,7 +71,7 @@ async fn an_operator_fixes_a_bad_row_and_imports_the_roll_in_chromium() {
     sign_in(&web, &portal.base, "operator.a", PASSWORD).await;
     open(&web, &portal.url(&format!("/carriers/{carrier}"))).await;
     let link = web
-        .find(By::Css(&format!("a[href='/carriers/{carrier}/import']")))
+        .find(By::Css(format!("a[href='/carriers/{carrier}/import']")))
         .await
         .unwrap();
     click_to_next_page(&web, &link).await;
@@ -151,7 +151,7 @@ async fn an_operator_fixes_a_bad_row_and_imports_the_roll_in_chromium() {
 
     // Fixed and uploaded again: every row good, confirmed.
     let again = web
-        .find(By::Css(&format!("a[href='/carriers/{carrier}/import']")))
+        .find(By::Css(format!("a[href='/carriers/{carrier}/import']")))
         .await
         .unwrap();
     click_to_next_page(&web, &again).await;
