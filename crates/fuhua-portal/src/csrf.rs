@@ -304,6 +304,38 @@ mod tests {
         ));
     }
 
+    #[tokio::test]
+    async fn multipart_bodies_give_their_fields_and_files_and_other_bodies_their_pairs() {
+        let body = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n\
+                    --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.csv\"\r\n\
+                    Content-Type: text/csv\r\n\r\na,b\r\n1,2\r\n--b--\r\n";
+        let (fields, files) = parse_upload(
+            Some("multipart/form-data; boundary=b".into()),
+            Bytes::from(body),
+        )
+        .await;
+        assert_eq!(fields, vec![("csrf".to_owned(), "tok".to_owned())]);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].field, "file");
+        assert_eq!(files[0].filename, "名册.csv");
+        assert_eq!(&files[0].bytes[..], b"a,b\r\n1,2");
+        // A broken multipart body is an empty form (so the token check refuses it).
+        let (fields, files) = parse_upload(
+            Some("multipart/form-data; boundary=b".into()),
+            Bytes::from_static(b"--b\r\nnonsense"),
+        )
+        .await;
+        assert!(fields.is_empty() && files.is_empty());
+        // A urlencoded body: its pairs, no files.
+        let (fields, files) = parse_upload(
+            Some("application/x-www-form-urlencoded".into()),
+            Bytes::from_static(b"csrf=t&sha256=x"),
+        )
+        .await;
+        assert_eq!(fields.len(), 2);
+        assert!(files.is_empty());
+    }
+
     #[test]
     fn fields_are_found_by_name() {
         let pairs = vec![
