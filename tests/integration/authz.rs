@@ -176,6 +176,58 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("GET", "/reports/bulk", O, [303, 403, 403, 200, 403]),
     ("POST", "/reports/bulk", M, [303, 403, 403, 303, 403]),
     ("GET", "/reports/bulk/result", M, [303, 403, 403, 200, 403]),
+    // Importing a tenant roll (an upload of each street's carrier).
+    ("GET", "/carriers/{id}/import", M, [303, 404, 200, 200, 404]),
+    ("GET", "/carriers/{id}/import", O, [303, 404, 404, 404, 404]),
+    (
+        "POST",
+        "/carriers/{id}/import",
+        M,
+        [303, 404, 400, 400, 404],
+    ),
+    (
+        "POST",
+        "/carriers/{id}/import",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "GET",
+        "/carriers/{id}/import/{upload}",
+        M,
+        [303, 404, 200, 200, 404],
+    ),
+    (
+        "GET",
+        "/carriers/{id}/import/{upload}",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "GET",
+        "/carriers/{id}/import/{upload}/report.xlsx",
+        M,
+        [303, 404, 200, 200, 404],
+    ),
+    (
+        "GET",
+        "/carriers/{id}/import/{upload}/report.xlsx",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "POST",
+        "/carriers/{id}/import/{upload}/confirm",
+        M,
+        [303, 404, 409, 409, 404],
+    ),
+    (
+        "POST",
+        "/carriers/{id}/import/{upload}/confirm",
+        O,
+        [303, 404, 404, 404, 404],
+    ),
+    ("GET", "/import/template.xlsx", N, [303, 200, 200, 200, 200]),
     // Sign-in and account pages.
     ("GET", "/login", N, [200, 303, 303, 303, 303]),
     ("POST", "/login", N, [400, 400, 400, 400, 400]),
@@ -204,6 +256,8 @@ struct Records {
     carrier: [i64; 2],
     claim: [i64; 2],
     report: [i64; 2],
+    /// A stored tenant-roll upload of each carrier.
+    upload: [i64; 2],
 }
 
 impl Records {
@@ -293,7 +347,13 @@ fn request(
         }
         (_, route) if route.starts_with("/stays/") => route.replace("{id}", &r.stay[i].to_string()),
         (_, route) if route.starts_with("/carriers/") => {
-            route.replace("{id}", &r.carrier[i].to_string())
+            if route.ends_with("/confirm") {
+                // Not the stored file's SHA-256: a stale confirmation, nothing written.
+                form.push(("sha256", "0".repeat(64)));
+            }
+            route
+                .replace("{id}", &r.carrier[i].to_string())
+                .replace("{upload}", &r.upload[i].to_string())
         }
         (_, route) if route.starts_with("/extensions/") => {
             route.replace("{id}", &r.extension[i].to_string())
@@ -305,6 +365,23 @@ fn request(
         path,
         form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
     )
+}
+
+/// A good tenant roll stored as an upload of `carrier` (nothing imported).
+async fn stored_roll(world: &world::World, carrier: i64) -> i64 {
+    let bytes =
+        std::fs::read(crate::tenant_import::cases_dir().join("c01_id_lowercase_x.csv")).unwrap();
+    fuhua_service::tenants::upload::upload(
+        &world.system,
+        fuhua_service::tenants::Acting::Cli,
+        carrier,
+        "roll.csv",
+        &bytes,
+        today(),
+    )
+    .await
+    .unwrap()
+    .id
 }
 
 #[tokio::test]
@@ -448,6 +525,10 @@ async fn every_route_answers_each_role_as_the_table_says() {
         carrier: [world.carrier_a, world.carrier_b],
         claim: [claim_of(world.carrier_a), claim_of(world.carrier_b)],
         report,
+        upload: [
+            stored_roll(&world, world.carrier_a).await,
+            stored_roll(&world, world.carrier_b).await,
+        ],
     };
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -134,6 +134,118 @@ pub fn form(
         )
 }
 
+/// The largest upload body read: a little above the use case's 10 MiB file limit,
+/// so a file just over it is still answered by the use case's own message.
+pub const UPLOAD_LIMIT: usize = fuhua_service::tenants::import::MAX_BYTES + 1024 * 1024;
+
+/// A file sent in a multipart form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentFile {
+    /// The field it came in.
+    pub field: String,
+    /// The name the browser gave (may be empty).
+    pub filename: String,
+    pub bytes: Bytes,
+}
+
+/// An upload form as read: its text fields (without `csrf`) and its files, or a
+/// body over [`UPLOAD_LIMIT`] (nothing of it read, so no token was checked and the
+/// handler must change nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    Form {
+        fields: Vec<(String, String)>,
+        files: Vec<SentFile>,
+    },
+    TooLarge,
+}
+
+/// The fields and files of a `multipart/form-data` body; a urlencoded (or any
+/// other) body is read as urlencoded pairs without files. An unreadable multipart
+/// body is an empty form.
+async fn parse_upload(
+    content_type: Option<String>,
+    body: Bytes,
+) -> (Vec<(String, String)>, Vec<SentFile>) {
+    let boundary = content_type
+        .as_deref()
+        .and_then(|ct| multer::parse_boundary(ct).ok());
+    let Some(boundary) = boundary else {
+        let pairs =
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
+        return (pairs, Vec::new());
+    };
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return (Vec::new(), Vec::new()),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let Ok(bytes) = field.bytes().await else {
+            return (Vec::new(), Vec::new());
+        };
+        match filename {
+            Some(filename) => files.push(SentFile {
+                field: name,
+                filename,
+                bytes,
+            }),
+            None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    (fields, files)
+}
+
+/// For POST routes that take a file (`multipart/form-data`): the signed-in
+/// [`Session`] and the [`Sent`] form, once the origin and the CSRF token — read
+/// from the form's `csrf` field — check out, as [`form`] does. A body over
+/// [`UPLOAD_LIMIT`] is handed over as [`Sent::TooLarge`] (with the session, so the
+/// 413 page is in the user's language and names the limit); other failures are
+/// the same rejections as [`form`]'s.
+pub fn upload(
+    state: AppState,
+) -> impl Filter<Extract = ((Session, Sent),), Error = Rejection> + Clone {
+    warp::header::headers_cloned()
+        .and(language())
+        .and(with_state(state))
+        .and(limited_body(UPLOAD_LIMIT))
+        .and_then(
+            |headers: HeaderMap, lang: Lang, state: AppState, body: Result<Bytes, BodyError>| async move {
+                if !same_origin(&headers, &state.settings().public_origin) {
+                    return Err(warp::reject::custom(PageRejection::Forbidden { lang }));
+                }
+                let token = session::token_of(&headers, state.settings());
+                let Some(session) = session::load(&state, token, lang).await? else {
+                    let next = header(&headers, "referer").and_then(session::path_of_uri);
+                    return Err(warp::reject::custom(PageRejection::LoginRequired { next }));
+                };
+                let body = match body {
+                    Ok(body) => body,
+                    Err(BodyError::TooLarge) => return Ok((session, Sent::TooLarge)),
+                    Err(_) => Bytes::new(),
+                };
+                let content_type = header(&headers, "content-type").map(str::to_owned);
+                let (pairs, files) = parse_upload(content_type, body).await;
+                let sent = pairs
+                    .iter()
+                    .find(|(k, _)| k == FIELD)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or_default();
+                if sent.is_empty() || !constant_time_eq(sent, &session.csrf) {
+                    return Err(warp::reject::custom(PageRejection::Forbidden { lang }));
+                }
+                let fields = pairs.into_iter().filter(|(k, _)| k != FIELD).collect();
+                Ok((session, Sent::Form { fields, files }))
+            },
+        )
+}
+
 /// The value of field `name` in form pairs (the first one), or "".
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
@@ -190,6 +302,38 @@ mod tests {
             &headers(&[("host", "fuhua.example.gov.cn")]),
             public
         ));
+    }
+
+    #[tokio::test]
+    async fn multipart_bodies_give_their_fields_and_files_and_other_bodies_their_pairs() {
+        let body = "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n\
+                    --b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.csv\"\r\n\
+                    Content-Type: text/csv\r\n\r\na,b\r\n1,2\r\n--b--\r\n";
+        let (fields, files) = parse_upload(
+            Some("multipart/form-data; boundary=b".into()),
+            Bytes::from(body),
+        )
+        .await;
+        assert_eq!(fields, vec![("csrf".to_owned(), "tok".to_owned())]);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].field, "file");
+        assert_eq!(files[0].filename, "名册.csv");
+        assert_eq!(&files[0].bytes[..], b"a,b\r\n1,2");
+        // A broken multipart body is an empty form (so the token check refuses it).
+        let (fields, files) = parse_upload(
+            Some("multipart/form-data; boundary=b".into()),
+            Bytes::from_static(b"--b\r\nnonsense"),
+        )
+        .await;
+        assert!(fields.is_empty() && files.is_empty());
+        // A urlencoded body: its pairs, no files.
+        let (fields, files) = parse_upload(
+            Some("application/x-www-form-urlencoded".into()),
+            Bytes::from_static(b"csrf=t&sha256=x"),
+        )
+        .await;
+        assert_eq!(fields.len(), 2);
+        assert!(files.is_empty());
     }
 
     #[test]

@@ -82,6 +82,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/pages/work/stay.html"),
     ),
     (
+        "pages/work/import_form.html",
+        include_str!("../../../web/templates/pages/work/import_form.html"),
+    ),
+    (
+        "pages/work/import_report.html",
+        include_str!("../../../web/templates/pages/work/import_report.html"),
+    ),
+    (
         "pages/work/extension_new.html",
         include_str!("../../../web/templates/pages/work/extension_new.html"),
     ),

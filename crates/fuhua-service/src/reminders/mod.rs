@@ -11,13 +11,11 @@ pub mod job;
 use chrono::NaiveDate;
 use fuhua_core::{Money, YearMonth};
 use fuhua_store::Write;
-use fuhua_store::outbox::Mail;
 use fuhua_store::repo::carriers::{self, Carrier};
 use fuhua_store::repo::people::{self, User};
 use fuhua_store::repo::reminders::{self as repo, NewReminder};
 use fuhua_store::repo::reports as report_repo;
 use fuhua_store::repo::tenants;
-use fuhua_store::repo::timeline::{self, MailRef};
 use fuhua_waiver::MonthlyReportState;
 use serde_json::{Value, json};
 

@@ -13,6 +13,7 @@ pub mod entity;
 pub mod extension;
 pub mod finance;
 pub mod finance_chart;
+pub mod import;
 pub mod ledger;
 pub mod relief;
 mod render;
@@ -85,6 +86,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/reports/bulk"),
     ("POST", "/reports/bulk"),
     ("GET", "/reports/bulk/result"),
+    ("GET", "/carriers/{id}/import"),
+    ("POST", "/carriers/{id}/import"),
+    ("GET", "/carriers/{id}/import/{upload}"),
+    ("GET", "/carriers/{id}/import/{upload}/report.xlsx"),
+    ("POST", "/carriers/{id}/import/{upload}/confirm"),
+    ("GET", "/import/template.xlsx"),
 ];
 
 type Pairs = Vec<(String, String)>;
@@ -128,13 +135,34 @@ fn write(state: AppState) -> impl Filter<Extract = (Work, Pairs), Error = Reject
         .untuple_one()
 }
 
+/// A signed-in POST with a file whose origin and CSRF token checked out: the
+/// [`Work`] and the multipart form (or its being too large).
+fn upload(
+    state: AppState,
+) -> impl Filter<Extract = (Work, crate::csrf::Sent), Error = Rejection> + Clone {
+    warp::post()
+        .and(crate::csrf::upload(state.clone()))
+        .and(warp::path::full())
+        .and_then(
+            move |(session, sent): (Session, crate::csrf::Sent), path: FullPath| {
+                let state = state.clone();
+                async move {
+                    let work = Work::new(state.clone(), system_of(&state)?, session, path.as_str());
+                    Ok::<_, Rejection>((work, sent))
+                }
+            },
+        )
+        .untuple_one()
+}
+
 /// The signed-in routes (404 when the portal runs without a database). Their
 /// rejections (login redirect, CSRF) are answered by `session::with_recovery`.
 pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
     let get = read(state.clone());
     let post = write(state.clone());
-    let money = claims_routes::routes(state);
+    let money = claims_routes::routes(state.clone());
     let stay_routes = stays_routes(get.clone(), post.clone());
+    let imports = import_routes(get.clone(), post.clone(), upload(state));
     let reads = warp::path!("dashboard")
         .and(get.clone())
         .then(dashboard::page)
@@ -222,6 +250,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
         .or(stay_routes)
         .unify()
         .or(money)
+        .unify()
+        .or(imports)
         .unify()
 }
 
@@ -332,4 +362,42 @@ fn report_writes(
             .and(post)
             .then(|id, w, f| reports::decide(w, id, f)))
         .unify()
+}
+
+/// Importing a tenant roll (boxed, like the roll).
+fn import_routes(
+    get: impl Filter<Extract = (Work,), Error = Rejection> + Clone + Send + Sync + 'static,
+    post: impl Filter<Extract = (Work, Pairs), Error = Rejection> + Clone + Send + Sync + 'static,
+    upload: impl Filter<Extract = (Work, crate::csrf::Sent), Error = Rejection>
+    + Clone
+    + Send
+    + Sync
+    + 'static,
+) -> warp::filters::BoxedFilter<(Response,)> {
+    warp::path!("carriers" / i64 / "import")
+        .and(get.clone())
+        .then(|id, w| import::form(w, id))
+        .or(warp::path!("carriers" / i64 / "import")
+            .and(upload)
+            .then(|id, w, sent| import::create(w, id, sent)))
+        .unify()
+        .or(warp::path!("carriers" / i64 / "import" / i64)
+            .and(get.clone())
+            .then(|id, upload, w| import::report(w, id, upload)))
+        .unify()
+        .or(
+            warp::path!("carriers" / i64 / "import" / i64 / "report.xlsx")
+                .and(get.clone())
+                .then(|id, upload, w| import::report_xlsx(w, id, upload)),
+        )
+        .unify()
+        .or(warp::path!("carriers" / i64 / "import" / i64 / "confirm")
+            .and(post)
+            .then(|id, upload, w, f| import::confirm(w, id, upload, f)))
+        .unify()
+        .or(warp::path!("import" / "template.xlsx")
+            .and(get)
+            .then(import::template))
+        .unify()
+        .boxed()
 }

@@ -255,6 +255,8 @@ pub async fn tenants(work: Work, query: Vec<(String, String)>) -> Response {
         "carriers": carriers.iter().map(|c| json!({"code": c.id.to_string(), "label": c.name})).collect::<Vec<_>>(),
         "groups": FounderGroup::ALL.iter().map(|g| json!({"code": g.as_str(), "label": g.label(lang)})).collect::<Vec<_>>(),
         "ignored": asked.ignored,
+        // After an import (its confirmation redirects here): how many were written.
+        "imported": field(&query, "imported").trim().parse::<u32>().ok(),
     });
     work.page("pages/work/tenants.html", StatusCode::OK, ctx)
 }
