@@ -157,7 +157,7 @@ fn upload(
 
 /// The signed-in routes (404 when the portal runs without a database). Their
 /// rejections (login redirect, CSRF) are answered by `session::with_recovery`.
-pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+pub fn routes(state: AppState) -> warp::filters::BoxedFilter<(Response,)> {
     let get = read(state.clone());
     let post = write(state.clone());
     let money = claims_routes::routes(state.clone());
@@ -253,6 +253,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (Response,), Error = Rej
         .unify()
         .or(imports)
         .unify()
+        // Boxed: the server's future type stays within the compiler's depth limit.
+        .boxed()
 }
 
 /// Keeping the roll by hand: move-in, and a stay's page and changes.
