@@ -133,9 +133,12 @@ fn area(value: &str, problems: &mut Vec<Problem>) -> Option<i64> {
     if value.is_empty() {
         return None;
     }
-    let read = value
-        .parse::<Decimal>()
-        .ok()
+    // Plain decimal notation only: no exponent, sign or separators.
+    let plain = value.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && value.chars().filter(|c| *c == '.').count() <= 1;
+    let read = plain
+        .then(|| value.parse::<Decimal>().ok())
+        .flatten()
         .filter(|d| !d.is_sign_negative() && d.scale() <= 2 && *d <= Decimal::from(1_000_000))
         .and_then(|d| (d * Decimal::from(100)).trunc().to_i64());
     if read.is_none() {
