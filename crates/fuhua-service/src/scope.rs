@@ -58,6 +58,34 @@ pub async fn parties(
     Ok(parties)
 }
 
+/// The state `action` moves a case in `state` to, for the first of `parties` that
+/// may take it (the case type's transition table, `Actions`); otherwise why not:
+/// the case waits for someone else (conflict, naming what it waits for) or these
+/// parties never take this action (forbidden).
+pub(crate) fn allowed_move<A: fuhua_core::workflow::Actions>(
+    parties: &[Party],
+    state: A::State,
+    action: A,
+) -> ServiceResult<A::State> {
+    let mut waits = false;
+    for &party in parties {
+        match A::apply(state, action, party) {
+            Ok(to) => return Ok(to),
+            Err(fuhua_core::workflow::Unavailable::State) => waits = true,
+            Err(fuhua_core::workflow::Unavailable::Party) => {}
+        }
+    }
+    if waits {
+        let (zh, en) = A::waiting_for(state);
+        Err(crate::error::ServiceError::conflict(
+            format!("此操作现在不可用：{zh}。"),
+            format!("This action is not available now: {en}."),
+        ))
+    } else {
+        Err(crate::error::ServiceError::Forbidden)
+    }
+}
+
 /// The jurisdictions an official may filter by, as (id, name), by code.
 pub async fn jurisdiction_choices(
     system: &System,

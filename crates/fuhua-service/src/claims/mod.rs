@@ -13,7 +13,7 @@ mod generate;
 mod notify;
 
 use chrono::{NaiveDate, Utc};
-use fuhua_core::workflow::{Actions, Party, Unavailable};
+use fuhua_core::workflow::{Actions, Party};
 use fuhua_core::{Money, Problem};
 use fuhua_store::Write;
 use fuhua_store::repo::awards::{self, NewReservation};
@@ -115,23 +115,7 @@ pub async fn load(system: &System, actor: &Actor, id: i64) -> ServiceResult<Load
 /// The state `action` moves the claim to for one of the actor's parties; else why
 /// not: waiting for someone else (conflict) or never this actor's (forbidden).
 fn allowed(loaded: &Loaded, action: ClaimAction) -> ServiceResult<ClaimState> {
-    let mut waits = false;
-    for &party in &loaded.parties {
-        match ClaimAction::apply(loaded.claim.state, action, party) {
-            Ok(to) => return Ok(to),
-            Err(Unavailable::State) => waits = true,
-            Err(Unavailable::Party) => {}
-        }
-    }
-    if waits {
-        let (zh, en) = ClaimAction::waiting_for(loaded.claim.state);
-        Err(ServiceError::conflict(
-            format!("此操作现在不可用：{zh}。"),
-            format!("This action is not available now: {en}."),
-        ))
-    } else {
-        Err(ServiceError::Forbidden)
-    }
+    crate::scope::allowed_move(&loaded.parties, loaded.claim.state, action)
 }
 
 /// The actions the actor may take on the claim now (the buttons a page shows).

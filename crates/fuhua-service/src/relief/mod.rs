@@ -12,7 +12,7 @@ mod view;
 
 use chrono::{NaiveDate, Utc};
 use fuhua_core::vocab::Regime;
-use fuhua_core::workflow::{Actions, Party, Unavailable};
+use fuhua_core::workflow::Party;
 use fuhua_core::{Problem, vocabulary};
 use fuhua_store::Write;
 use fuhua_store::repo::carriers::{self, Carrier};
@@ -87,23 +87,7 @@ pub(crate) async fn load(system: &System, actor: &Actor, id: i64) -> ServiceResu
 /// may take it; otherwise why not: the case waits for someone else (conflict,
 /// with what it waits for) or the actor never takes this action (forbidden).
 fn allowed(loaded: &Loaded, action: ReliefAction) -> ServiceResult<ReliefState> {
-    let mut waits = false;
-    for &party in &loaded.parties {
-        match ReliefAction::apply(loaded.app.state, action, party) {
-            Ok(to) => return Ok(to),
-            Err(Unavailable::State) => waits = true,
-            Err(Unavailable::Party) => {}
-        }
-    }
-    if waits {
-        let (zh, en) = ReliefAction::waiting_for(loaded.app.state);
-        Err(ServiceError::conflict(
-            format!("此操作现在不可用：{zh}。"),
-            format!("This action is not available now: {en}."),
-        ))
-    } else {
-        Err(ServiceError::Forbidden)
-    }
+    crate::scope::allowed_move(&loaded.parties, loaded.app.state, action)
 }
 
 /// Begins the change and checks that the case is still as the form showed it.
