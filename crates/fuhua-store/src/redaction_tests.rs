@@ -86,6 +86,13 @@ fn accounts_and_sessions_print_without_hashes_or_tokens() {
     let shown = format!("{stored:?} {new:?} {session:?}");
     hides(&shown, &[PASSWORD_HASH, "c2FsdHNhbHQ", SESSION_ID, CSRF]);
     assert!(shown.contains("official.a"), "{shown}");
+    // The ActiveModels sea-orm derives (what an update or insert carries) too.
+    let active_user = user::ActiveModel::from(stored);
+    let active_session = session::ActiveModel::from(session);
+    let shown = format!("{active_user:?} {active_session:?}");
+    hides(&shown, &[PASSWORD_HASH, "c2FsdHNhbHQ", SESSION_ID, CSRF]);
+    assert!(shown.contains("official.a"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub mod organisation;
 pub mod parameter_version;
 pub mod person;
 pub mod relief_application;
+pub mod secret;
 pub mod session;
 pub mod settlement_claim;
 pub mod stay;

@@ -4,14 +4,15 @@
 
 use sea_orm::entity::prelude::*;
 
-/// `Debug` leaves out the session id and the CSRF token: both are secrets.
+/// `Debug` leaves out the session id and the CSRF token: both are secrets
+/// ([`Secret`](super::secret::Secret), also in the derived `ActiveModel`).
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: super::secret::Secret,
     pub user_id: i64,
-    pub csrf_token: String,
+    pub csrf_token: super::secret::Secret,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,

@@ -2,7 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-/// `Debug` leaves out the password hash.
+/// `Debug` leaves out the password hash (a [`Secret`](super::secret::Secret), so
+/// the derived `ActiveModel`'s `Debug` does too).
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -12,7 +13,7 @@ pub struct Model {
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,
-    pub password_hash: String,
+    pub password_hash: super::secret::Secret,
     pub person_id: Option<i64>,
     pub organisation_id: Option<i64>,
     #[sea_orm(default_value = true)]

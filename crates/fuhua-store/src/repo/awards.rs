@@ -729,7 +729,7 @@ mod tests {
                 username: Set(name.to_owned()),
                 display_name: Set(name.to_owned()),
                 email: Set(None),
-                password_hash: Set("x".to_owned()),
+                password_hash: Set("x".into()),
                 person_id: Set(None),
                 organisation_id: Set(None),
                 active: Set(true),

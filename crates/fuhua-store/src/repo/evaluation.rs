@@ -587,7 +587,7 @@ mod tests {
             username: Set("evaluator.one".to_owned()),
             display_name: Set("Evaluator One".to_owned()),
             email: Set(None),
-            password_hash: Set("x".to_owned()),
+            password_hash: Set("x".into()),
             person_id: Set(None),
             organisation_id: Set(Some(org.id)),
             active: Set(true),

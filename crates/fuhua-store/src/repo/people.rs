@@ -266,7 +266,7 @@ pub async fn add_user(w: &Write, new: &NewUser) -> Result<User, StoreError> {
         username: Set(new.username.clone()),
         display_name: Set(new.display_name.clone()),
         email: Set(new.email.clone()),
-        password_hash: Set(new.password_hash.clone()),
+        password_hash: Set(new.password_hash.clone().into()),
         person_id: Set(new.person_id),
         organisation_id: Set(new.organisation_id),
         active: Set(true),
@@ -337,7 +337,7 @@ pub async fn find_user_for_login(
             organisation_id: r.organisation_id,
         })
         .collect();
-    let hash = model.password_hash.clone();
+    let hash = model.password_hash.clone().into_exposed();
     Ok(Some((
         User {
             id: model.id,

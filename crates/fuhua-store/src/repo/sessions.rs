@@ -79,9 +79,9 @@ impl std::fmt::Debug for SessionRow {
 
 fn row_of(m: session::Model) -> Result<SessionRow, StoreError> {
     Ok(SessionRow {
-        id: m.id,
+        id: m.id.into_exposed(),
         user_id: m.user_id,
-        csrf_token: m.csrf_token,
+        csrf_token: m.csrf_token.into_exposed(),
         created_at: m.created_at,
         expires_at: m.expires_at,
         last_seen_at: m.last_seen_at,
@@ -93,9 +93,9 @@ fn row_of(m: session::Model) -> Result<SessionRow, StoreError> {
 /// the token or the CSRF token).
 pub async fn open_session(w: &Write, new: &NewSession) -> Result<SessionRow, StoreError> {
     let row = session::ActiveModel {
-        id: Set(new.id.clone()),
+        id: Set(new.id.clone().into()),
         user_id: Set(new.user_id),
-        csrf_token: Set(new.csrf_token.clone()),
+        csrf_token: Set(new.csrf_token.clone().into()),
         created_at: Set(new.created_at),
         expires_at: Set(new.expires_at),
         last_seen_at: Set(new.created_at),

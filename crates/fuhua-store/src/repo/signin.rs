@@ -202,7 +202,7 @@ pub async fn account_by_id(
             active: model.active,
             roles,
         },
-        model.password_hash,
+        model.password_hash.into_exposed(),
     )))
 }
 
