@@ -1,18 +1,22 @@
 //! A larger district for benchmarks (`fuhua demo --tenants N`): N more tenants
 //! spread over the demo's carriers, with move-ins over the last four years, some
-//! moved out and half with an approved waiver window on record. Founders are
+//! moved out and half with an approved waiver window on record, its monthly ledger
+//! stored through last month as an approval stores it (R-WAIVER, clause 七), so that
+//! settling a quarter has a district's worth of rows to read. Founders are
 //! registered in 胶州市 (370281), so that their synthetic resident IDs never meet
 //! the demo's own (370211); credit codes take the "MB" series for the same reason.
 //! Written in batches of [`BATCH`] tenants, each batch one audited transaction.
 
 use chrono::{Days, NaiveDate};
+use fuhua_accreditation::{Accreditation, Carrier as RuleCarrier};
 use fuhua_core::ids::CREDIT_ALPHABET;
 use fuhua_core::vocab::FounderGroup;
-use fuhua_core::{CreditCode, Money, ResidentId};
+use fuhua_core::{CreditCode, Money, ParameterSet, ResidentId, YearMonth};
 use fuhua_store::repo::people::{self, NewPerson};
-use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewStay};
-use fuhua_store::repo::{carriers, roll};
-use fuhua_store::{Actor, Store, StoreError};
+use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewLedgerRow, NewStay};
+use fuhua_store::repo::{carriers, reference, roll};
+use fuhua_store::{Actor, Store, StoreError, Write};
+use fuhua_waiver::{Founder, Stay, WaiverInput, calculate};
 
 use crate::ids::{complete_credit, complete_resident};
 
@@ -30,8 +34,9 @@ const TRADES: [&str; 10] = [
     "海川", "启明", "蓝湾", "云帆", "新创", "汇智", "远航", "星港", "融通", "德润",
 ];
 
-/// The `n`-th bulk founder's resident ID: born between 1975 and 2003, 500 a day.
-fn resident(n: u64) -> Option<ResidentId> {
+/// The `n`-th bulk founder's resident ID: born between 1975 and 2003, 500 a day,
+/// distinct for every `n` below 5,000,000. `None` only if a date overflows.
+pub fn resident(n: u64) -> Option<ResidentId> {
     let birth =
         NaiveDate::from_ymd_opt(1975, 1, 1)?.checked_add_days(Days::new(n / 500 * 37 % 10_500))?;
     let seq = n % 500;
@@ -44,8 +49,9 @@ fn resident(n: u64) -> Option<ResidentId> {
     ResidentId::parse(&text).ok()
 }
 
-/// The `n`-th bulk entity's credit code: 91370211MB + 7 characters of `n` in base 31.
-fn credit(n: u64) -> Option<CreditCode> {
+/// The `n`-th bulk entity's credit code: 91370211MB + 7 characters of `n` in base 31,
+/// distinct for every `n` below 31⁷.
+pub fn credit(n: u64) -> Option<CreditCode> {
     let alphabet = CREDIT_ALPHABET.as_bytes();
     let mut body = String::new();
     let mut rest = n;
@@ -87,6 +93,13 @@ pub async fn add_tenants(
     if count > 5_000_000 {
         return Err(StoreError::Invalid("at most 5,000,000 bulk tenants".into()));
     }
+    let mut rules = Vec::with_capacity(carriers.len());
+    for carrier in &carriers {
+        rules.push(rule_carrier(store, carrier).await?);
+    }
+    let params = reference::load_parameters(store).await?;
+    // Ledgers run through the last complete month.
+    let through = YearMonth::of(today).first_day().pred_opt().unwrap_or(today);
     let start = u64::try_from(fuhua_store::repo::count(store, "people").await?).unwrap_or(0);
     let mut done = 0;
     while done < count {
@@ -140,7 +153,12 @@ pub async fn add_tenants(
                 },
             )
             .await?;
-            let carrier = &carriers[usize::try_from(n % carriers.len() as u64).unwrap_or(0)];
+            let index = usize::try_from(n % carriers.len() as u64).unwrap_or(0);
+            let (Some(carrier), Some(rule)) = (carriers.get(index), rules.get(index)) else {
+                return Err(StoreError::Invalid(format!(
+                    "no carrier for bulk tenant {n}"
+                )));
+            };
             let move_out = move_in
                 .checked_add_days(Days::new(200))
                 .filter(|out| n % 4 == 3 && *out < today);
@@ -159,10 +177,11 @@ pub async fn add_tenants(
             )
             .await?;
             if n % 2 == 0 && move_out.is_none() {
-                let window_end = move_in
-                    .checked_add_months(chrono::Months::new(36))
-                    .and_then(|d| d.pred_opt());
-                roll::set_window_end(&w, stay.id, window_end).await?;
+                let founder = Founder {
+                    group,
+                    graduated_on: person.graduated_on,
+                };
+                store_waiver(&w, &params, founder, rule, &stay, through).await?;
             }
         }
         w.commit().await?;
@@ -170,6 +189,81 @@ pub async fn add_tenants(
         progress(done, count);
     }
     Ok(done)
+}
+
+/// The rent rules' view of a carrier on record, with its accreditations.
+async fn rule_carrier(
+    store: &Store,
+    carrier: &carriers::Carrier,
+) -> Result<RuleCarrier, StoreError> {
+    let records = carriers::list_accreditation_records(store, carrier.id).await?;
+    Ok(RuleCarrier {
+        kind: carrier.kind,
+        founding: carrier.founding,
+        waives_rent: carrier.waives_rent,
+        accreditations: records
+            .into_iter()
+            .map(|r| Accreditation {
+                level: r.level,
+                valid_from: r.valid_from,
+                valid_until: r.valid_until,
+                status: r.status,
+            })
+            .collect(),
+    })
+}
+
+/// An approved waiver on `stay` as the approval records it (R-WAIVER-*, clause 七):
+/// the window's end on the stay and the monthly ledger through `through`. A stay
+/// the rules give no regime gets neither.
+async fn store_waiver(
+    w: &Write,
+    params: &ParameterSet,
+    founder: Founder,
+    carrier: &RuleCarrier,
+    stay: &tenants::Stay,
+    through: NaiveDate,
+) -> Result<(), StoreError> {
+    let input = WaiverInput {
+        founder,
+        stays: vec![Stay {
+            carrier: carrier.clone(),
+            move_in: stay.move_in,
+            move_out: stay.move_out,
+            monthly_rent: stay.monthly_rent,
+        }],
+        extension_months: 0,
+        as_of: through.max(stay.move_in),
+        founder_prior_window: None,
+    };
+    let Ok(decision) = calculate(&input, params) else {
+        return Ok(());
+    };
+    let result = decision.value;
+    let (Some(window), Some(outcome)) = (result.window, result.stays.first()) else {
+        return Ok(());
+    };
+    roll::set_window_end(w, stay.id, Some(window.end)).await?;
+    let rows: Vec<NewLedgerRow> = result
+        .months
+        .iter()
+        .filter(|line| line.month.first_day() <= through)
+        .map(|line| NewLedgerRow {
+            stay_id: stay.id,
+            month: line.month.to_string(),
+            adjustment: false,
+            regime: outcome.regime,
+            funding_source: outcome.funding_source,
+            occupied_days: i32::try_from(line.occupied_days).unwrap_or(0),
+            days_in_month: i32::try_from(line.days_in_month).unwrap_or(0),
+            rent_due: line.rent_due,
+            waived: line.waived,
+            payable: line.payable,
+            relief_application_id: None,
+        })
+        .collect();
+    tenants::add_ledger_rows(w, &rows).await?;
+    Ok(())
 }
 
 #[cfg(test)]
