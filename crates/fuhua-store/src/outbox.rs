@@ -4,14 +4,44 @@
 //! SQLite inside an IMMEDIATE transaction; a claim is a lease, so a crashed sender's
 //! rows come back when the lease runs out. Nothing is ever lost: a row stays until it
 //! is sent or has failed `MAX_ATTEMPTS` times.
+//!
+//! A mail's context (names, amounts, one-time codes) is sealed at rest with the data
+//! key, like the personal data it often carries: a copy of the database shows no
+//! link code that is waiting to be sent. Rows written before contexts were sealed
+//! (plain JSON) still read.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use sea_orm::{ConnectionTrait, DbBackend};
 use serde_json::Value;
 
+use crate::crypto::Crypto;
 use crate::error::StoreError;
 use crate::{Store, Write};
+
+/// The sealing purpose of mail contexts.
+const CONTEXT: &str = "mail_outbox.context";
+/// How a sealed context starts in the `context` column.
+const SEALED: &str = "sealed:v1:";
+
+/// The context as stored: sealed with the data key, base64 after [`SEALED`].
+fn seal_context(crypto: &Crypto, context: &Value) -> Result<String, StoreError> {
+    let sealed = crypto.seal(CONTEXT, &context.to_string())?;
+    Ok(format!("{SEALED}{}", STANDARD.encode(sealed)))
+}
+
+/// The context a row stores: opened when sealed, parsed when plain JSON.
+fn open_context(crypto: &Crypto, stored: &str) -> Result<Value, StoreError> {
+    match stored.strip_prefix(SEALED) {
+        Some(sealed) => {
+            let bytes = STANDARD.decode(sealed).map_err(|_| StoreError::Decrypt)?;
+            Ok(serde_json::from_str(&crypto.open(CONTEXT, &bytes)?)?)
+        }
+        None => Ok(serde_json::from_str(stored)?),
+    }
+}
 
 /// After this many failed attempts a mail is marked `failed` for a person to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -53,7 +83,7 @@ pub async fn enqueue(w: &Write, mail: &Mail) -> Result<i64, StoreError> {
             mail.to_address.clone().into(),
             mail.template.clone().into(),
             mail.lang.clone().into(),
-            mail.context.to_string().into(),
+            seal_context(w.crypto(), &mail.context)?.into(),
             "pending".into(),
             0.into(),
             now.into(),
@@ -141,7 +171,7 @@ pub async fn claim(
                     to_address: r.try_get("", "to_address")?,
                     template: r.try_get("", "template")?,
                     lang: r.try_get("", "lang")?,
-                    context: serde_json::from_str(&context)?,
+                    context: open_context(store.crypto(), &context)?,
                 },
             })
         })
@@ -249,7 +279,7 @@ pub async fn entry(store: &Store, id: i64) -> Result<Option<Entry>, StoreError> 
             to_address: row.to_address,
             template: row.template,
             lang: row.lang,
-            context: serde_json::from_str(&row.context)?,
+            context: open_context(store.crypto(), &row.context)?,
         },
         state: row.state,
         attempts: row.attempts,
@@ -272,4 +302,65 @@ pub async fn count(store: &Store, state: &str) -> Result<i64, StoreError> {
         .map(|r| r.try_get::<i64>("", "n"))
         .transpose()?
         .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+
+    #[tokio::test]
+    async fn a_waiting_code_is_sealed_at_rest_and_reads_back_whole() {
+        let db = TestDb::sqlite().await.unwrap();
+        let mail = Mail {
+            to_address: "li@example.com".into(),
+            template: "account_link_code".into(),
+            lang: "zh".into(),
+            context: serde_json::json!({"code": "493817", "name": "李明"}),
+        };
+        let w = db.store.write(&crate::Actor::cli()).await.unwrap();
+        let id = enqueue(&w, &mail).await.unwrap();
+        w.commit().await.unwrap();
+
+        let raw = Query::select()
+            .column("context")
+            .from("mail_outbox")
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        let row = db.store.db().query_one(&raw).await.unwrap().unwrap();
+        let stored: String = row.try_get("", "context").unwrap();
+        assert!(stored.starts_with(SEALED), "{stored}");
+        assert!(
+            !stored.contains("493817") && !stored.contains("李明"),
+            "{stored}"
+        );
+
+        assert_eq!(entry(&db.store, id).await.unwrap().unwrap().mail, mail);
+        let claimed = claim(&db.store, "t", 10, Duration::minutes(1), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].mail, mail);
+
+        // A row written before contexts were sealed still reads.
+        let plain = Query::update()
+            .table("mail_outbox")
+            .value("context", r#"{"code":"111222"}"#)
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        db.store.db().execute(&plain).await.unwrap();
+        let read = entry(&db.store, id).await.unwrap().unwrap();
+        assert_eq!(read.mail.context, serde_json::json!({"code": "111222"}));
+        // A sealed context that was tampered with is an error, not an empty mail.
+        let broken = Query::update()
+            .table("mail_outbox")
+            .value("context", format!("{SEALED}AAAA"))
+            .and_where(Expr::col("id").eq(id))
+            .to_owned();
+        db.store.db().execute(&broken).await.unwrap();
+        assert!(matches!(
+            entry(&db.store, id).await,
+            Err(StoreError::Decrypt)
+        ));
+    }
 }
