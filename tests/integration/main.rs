@@ -29,6 +29,7 @@ mod raw;
 mod relief_cases;
 mod reminders;
 mod report_pages;
+mod report_upload;
 mod settlement_claims;
 mod store_audit;
 mod store_chain;

@@ -4,6 +4,7 @@ mod cells;
 mod columns;
 mod dates;
 mod dup;
+pub mod monthly;
 mod report;
 mod rows;
 mod source;
@@ -107,6 +108,8 @@ pub enum FileError {
     Encoding,
     #[error("no header row in the first 10 rows (missing: {})", .missing.join(", "))]
     NoHeaderRow { missing: Vec<&'static str> },
+    #[error("no row of figures under the header row")]
+    NoDataRow,
 }
 
 impl FileError {
@@ -120,6 +123,7 @@ impl FileError {
             FileError::OldExcel => "old_excel",
             FileError::Encoding => "encoding",
             FileError::NoHeaderRow { .. } => "no_header_row",
+            FileError::NoDataRow => "no_data_row",
         }
     }
 
@@ -149,6 +153,10 @@ impl FileError {
             FileError::Encoding => Text::new(
                 "CSV 文件的编码无法识别：请保存为 UTF-8 或 GB18030（Excel 的“CSV（逗号分隔）”）。",
                 "The CSV file's encoding is not recognised: save it as UTF-8 or GB18030.",
+            ),
+            FileError::NoDataRow => Text::new(
+                "表头下没有填写数据：请在表头下一行填写本月数字。",
+                "There are no figures under the header row: fill in the month's figures in the row below it.",
             ),
             FileError::NoHeaderRow { missing } => Text::new(
                 format!(

@@ -1,6 +1,8 @@
 //! The figures of a monthly report and the form they are typed in.
 
-use fuhua_core::{Money, Problem};
+use fuhua_core::{Money, Problem, YearMonth};
+use fuhua_import::FileError;
+use fuhua_import::monthly::{MonthlySheet, read_monthly};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -157,6 +159,58 @@ impl FiguresForm {
     }
 }
 
+/// The largest monthly-report file read (a month's figures fit in a few KiB).
+pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
+
+fn file_problem(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> ServiceError {
+    ServiceError::invalid(Problem::new("file", code, zh, en))
+}
+
+impl FiguresForm {
+    /// The figures of an uploaded monthly report for `month` (SPEC §4 "by form or
+    /// upload"), as typed in the file; the filing then checks them as it checks the
+    /// form. Errors (`Invalid`, field `file`): a file over [`MAX_UPLOAD_BYTES`], one
+    /// the reader refuses (its message), or a month column naming another month.
+    pub fn from_upload(bytes: &[u8], month: YearMonth) -> ServiceResult<FiguresForm> {
+        if bytes.len() > MAX_UPLOAD_BYTES {
+            let text = FileError::TooBig {
+                limit: MAX_UPLOAD_BYTES,
+            }
+            .text();
+            return Err(file_problem("too_big", text.zh, text.en));
+        }
+        let sheet: MonthlySheet = read_monthly(bytes).map_err(|e| {
+            let text = e.text();
+            file_problem(e.code(), text.zh, text.en)
+        })?;
+        if let Some(written) = &sheet.month {
+            let same = crate::reports::parse_month(written).is_ok_and(|m| m == month);
+            if !same {
+                return Err(file_problem(
+                    "other_month",
+                    format!("表中“报告月份”为 {written}，与所报月份 {month} 不一致。"),
+                    format!("The file's month is {written}, not the month filed, {month}."),
+                ));
+            }
+        }
+        let value = |field: &str| {
+            sheet
+                .values
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        Ok(FiguresForm {
+            tenants: value("tenants"),
+            jobs: value("jobs"),
+            service_events: value("service_events"),
+            financing_raised: value("financing_raised"),
+            exits: value("exits"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +231,33 @@ mod tests {
         let json = figures.to_json();
         assert_eq!(json["financing_raised_fen"], 15_000_050);
         assert_eq!(Figures::from_json(&json), figures);
+    }
+
+    #[test]
+    fn an_upload_gives_the_typed_figures_and_refuses_another_month() {
+        let month = YearMonth::new(2026, 10).unwrap();
+        let csv = "报告月份,在孵企业数,带动就业人数,服务活动次数,在孵企业融资额（元）,出孵企业数\n2026-10,8,12,3,150000.50,0\n";
+        let form = FiguresForm::from_upload(csv.as_bytes(), month).unwrap();
+        assert_eq!(form, super::tests::form("8", "150000.50"));
+        let Err(ServiceError::Invalid(problems)) =
+            FiguresForm::from_upload(csv.replace("2026-10", "2026-09").as_bytes(), month)
+        else {
+            panic!("accepted another month");
+        };
+        assert_eq!(
+            (problems[0].field.as_str(), problems[0].code),
+            ("file", "other_month")
+        );
+        let Err(ServiceError::Invalid(problems)) = FiguresForm::from_upload(b"%PDF-1.7", month)
+        else {
+            panic!("accepted a PDF");
+        };
+        assert_eq!(problems[0].field, "file");
+        let big = vec![b'1'; MAX_UPLOAD_BYTES + 1];
+        let Err(ServiceError::Invalid(problems)) = FiguresForm::from_upload(&big, month) else {
+            panic!("accepted a large file");
+        };
+        assert_eq!(problems[0].code, "too_big");
     }
 
     #[test]

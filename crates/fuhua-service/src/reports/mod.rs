@@ -28,7 +28,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::relief::send_mail;
 use crate::scope;
 
-pub use figures::{Figures, FiguresForm};
+pub use figures::{Figures, FiguresForm, MAX_UPLOAD_BYTES};
 pub use view::{ListQuery, ReportList, ReportRow, ReportView, RowStatus, list, on_time_rate, view};
 
 const TABLE: CaseTable = CaseTable::MonthlyReports;

@@ -81,6 +81,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/reports"),
     ("GET", "/reports/file"),
     ("POST", "/reports"),
+    ("POST", "/reports/upload"),
+    ("GET", "/reports/template.xlsx"),
     ("GET", "/reports/{id}"),
     ("POST", "/reports/{id}/decide"),
     ("GET", "/reports/bulk"),
@@ -162,7 +164,12 @@ pub fn routes(state: AppState) -> warp::filters::BoxedFilter<(Response,)> {
     let post = write(state.clone());
     let money = claims_routes::routes(state.clone());
     let stay_routes = stays_routes(get.clone(), post.clone());
-    let imports = import_routes(get.clone(), post.clone(), upload(state));
+    let uploads = upload(state);
+    let imports = import_routes(get.clone(), post.clone(), uploads.clone());
+    let report_upload = warp::path!("reports" / "upload")
+        .and(uploads)
+        .then(|w, sent| reports::upload(w, sent))
+        .boxed();
     let reads = warp::path!("dashboard")
         .and(get.clone())
         .then(dashboard::page)
@@ -253,6 +260,8 @@ pub fn routes(state: AppState) -> warp::filters::BoxedFilter<(Response,)> {
         .unify()
         .or(imports)
         .unify()
+        .or(report_upload)
+        .unify()
         // Boxed: the server's future type stays within the compiler's depth limit.
         .boxed()
 }
@@ -331,6 +340,10 @@ fn report_reads(
             .and(get.clone())
             .and(query_pairs())
             .then(reports::file_form))
+        .unify()
+        .or(warp::path!("reports" / "template.xlsx")
+            .and(get.clone())
+            .then(reports::template))
         .unify()
         .or(warp::path!("reports" / "bulk")
             .and(get.clone())

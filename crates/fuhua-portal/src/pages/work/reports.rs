@@ -1,13 +1,14 @@
 //! The monthly-report pages (SPEC §4 "monthly report"): the list of carriers'
 //! months with filters in the URL (operators their carriers, officials their
-//! jurisdiction), the filing form, the report page with accept / return, and bulk
-//! acceptance (preview → confirm → per-item result).
+//! jurisdiction), the filing form and its upload (a spreadsheet, with its
+//! template), the report page with accept / return, and bulk acceptance (preview →
+//! confirm → per-item result).
 
-use fuhua_core::Lang;
+use fuhua_core::{Lang, Problem};
 use fuhua_service::ServiceError;
 use fuhua_service::relief::PER_PAGE;
 use fuhua_service::reports::{
-    self, Decision, FiguresForm, ListQuery, RowStatus, bulk, view::filing,
+    self, Decision, FiguresForm, ListQuery, MAX_UPLOAD_BYTES, RowStatus, bulk, view::filing,
 };
 use fuhua_waiver::ReportAction;
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ use warp::reply::Response;
 
 use super::Work;
 use super::render::{field, redirect, version, with_keys};
+use crate::csrf::Sent;
 
 const FIGURES: [&str; 5] = [
     "tenants",
@@ -170,7 +172,7 @@ async fn render_form(
         "report_id": f.report.as_ref().map(|r| r.id),
         "state_label": f.report.as_ref().map(|r| r.state.label(lang)),
         "return_reason": f.report.as_ref().and_then(|r| r.return_reason.clone()),
-        "errors": with_keys(errors, &[&FIGURES[..], &["month"]].concat(), Value::Null),
+        "errors": with_keys(errors, &[&FIGURES[..], &["month", "file"]].concat(), Value::Null),
         "error_list": error_list,
         "typed": with_keys(typed, &FIGURES, json!("")),
     });
@@ -219,6 +221,96 @@ pub async fn file(work: Work, form: Vec<(String, String)>) -> Response {
             .await
         }
         Err(error) => work.refused(error),
+    }
+}
+
+/// `POST /reports/upload` (multipart: carrier, month, version?, file): files the
+/// report with the figures of an uploaded spreadsheet (SPEC §4 "by form or
+/// upload"). A file that cannot be read, or bad figures in it, bring the form back
+/// (400) with the file's figures and each message at its field, as when typed.
+pub async fn upload(work: Work, sent: Sent) -> Response {
+    let lang = work.lang();
+    let (fields, files) = match sent {
+        Sent::TooLarge => {
+            let mib = MAX_UPLOAD_BYTES / (1024 * 1024);
+            return work.message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                lang.pick("文件太大", "The file is too large"),
+                &match lang {
+                    Lang::Zh => format!("月报表不能超过 {mib} MB。"),
+                    Lang::En => format!("A monthly report file may be at most {mib} MB."),
+                },
+            );
+        }
+        Sent::Form { fields, files } => (fields, files),
+    };
+    let Some(carrier_id) = field(&fields, "carrier").trim().parse::<i64>().ok() else {
+        return work.refused(ServiceError::NotFound);
+    };
+    let month = match reports::parse_month(field(&fields, "month")) {
+        Ok(month) => month,
+        Err(error) => return work.refused(error),
+    };
+    let file = files
+        .into_iter()
+        .find(|f| f.field == "file" && !(f.filename.is_empty() && f.bytes.is_empty()));
+    let figures = match file {
+        None => Err(ServiceError::invalid(Problem::new(
+            "file",
+            "required",
+            "请选择要上传的月报表（XLSX 或 CSV）。",
+            "Choose the report's XLSX or CSV file to upload.",
+        ))),
+        Some(file) => FiguresForm::from_upload(&file.bytes, month),
+    };
+    let result = match figures {
+        Ok(figures) => reports::file(
+            &work.system,
+            &work.session.actor,
+            carrier_id,
+            month,
+            &figures,
+            version(&fields),
+            work.today(),
+        )
+        .await
+        .map_err(|e| (e, Some(figures))),
+        Err(error) => Err((error, None)),
+    };
+    match result {
+        Ok(id) => redirect(&format!("/reports/{id}?done=submit")),
+        Err((ServiceError::Invalid(problems), typed))
+            if !problems.iter().any(|p| p.field == "month") =>
+        {
+            let (errors, list) = work.problems(&problems);
+            let typed = typed
+                .and_then(|f| serde_json::to_value(&f).ok())
+                .unwrap_or_else(|| json!({}));
+            render_form(
+                work,
+                &fields,
+                Some((errors, list, typed)),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err((error, _)) => work.refused(error),
+    }
+}
+
+/// `GET /reports/template.xlsx`: the monthly report's template.
+pub async fn template(work: Work) -> Response {
+    match fuhua_import::monthly::monthly_template_xlsx() {
+        Ok(bytes) => crate::export::download(
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "monthly-report-template.xlsx",
+            "月报模板.xlsx",
+        ),
+        Err(error) => {
+            tracing::error!(%error, "the monthly report template could not be written");
+            work.server_error()
+        }
     }
 }
 
