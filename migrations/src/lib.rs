@@ -14,6 +14,7 @@ mod m20261129_000002_add_case_notes;
 mod m20261129_100002_reports;
 mod m20261129_100003_claims;
 mod m20261129_100004_tenant_roll;
+mod m20261129_100005_occupancy;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_100002_reports::Migration),
             Box::new(m20261129_100003_claims::Migration),
             Box::new(m20261129_100004_tenant_roll::Migration),
+            Box::new(m20261129_100005_occupancy::Migration),
         ]
     }
 }

@@ -36,6 +36,7 @@ async fn migrations_go_up_and_down_on_every_database() {
                 "m20261129_100002_reports",
                 "m20261129_100003_claims",
                 "m20261129_100004_tenant_roll",
+                "m20261129_100005_occupancy",
             ],
             "{}",
             db.store.backend()

@@ -318,6 +318,15 @@ async fn no_roll_page_scans_a_large_table_whole_on_sqlite() {
             ..RollFilter::default()
         },
     ];
+    // Occupancy (the carriers list, the carrier page) reads the covering index.
+    let plan = repo::explain_occupancy(&db.store, &carriers, d(2026, 11, 29))
+        .await
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|l| l.contains("USING COVERING INDEX ix_stays_occupancy")),
+        "occupancy reads the stays' rows: {plan:#?}"
+    );
     for filter in filters {
         let filter = RollFilter {
             carrier_ids: carriers.clone(),

@@ -353,6 +353,22 @@ pub async fn explain_roll(store: &Store, filter: &RollFilter) -> Result<Vec<Stri
     let backend = store.db().get_database_backend();
     let mut q = roll_query(backend, filter);
     select_list(&mut q);
+    explain(store, &q).await
+}
+
+/// The plan of the occupancy count (for the plan test): it should read the
+/// covering index `ix_stays_occupancy`, never the stays' rows.
+pub async fn explain_occupancy(
+    store: &Store,
+    carrier_ids: &[i64],
+    today: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    explain(store, &occupancy_query(carrier_ids, today)).await
+}
+
+/// The database's plan of `q`, one line per step.
+async fn explain(store: &Store, q: &SelectStatement) -> Result<Vec<String>, StoreError> {
+    let backend = store.db().get_database_backend();
     let (sql, values) = match backend {
         DbBackend::Postgres => q.build(sea_orm::sea_query::PostgresQueryBuilder),
         _ => q.build(sea_orm::sea_query::SqliteQueryBuilder),
@@ -404,10 +420,25 @@ pub async fn occupancy(
     if carrier_ids.is_empty() {
         return Ok(found);
     }
+    for row in store
+        .db()
+        .query_all(&occupancy_query(carrier_ids, today))
+        .await?
+    {
+        let n: i64 = row.try_get("", "n")?;
+        found.insert(
+            row.try_get("", "carrier_id")?,
+            u64::try_from(n).unwrap_or(0),
+        );
+    }
+    Ok(found)
+}
+
+fn occupancy_query(carrier_ids: &[i64], today: NaiveDate) -> SelectStatement {
     let mut q = Query::select();
     q.from(Alias::new("stays"))
         .expr_as(stay_col("carrier_id"), "carrier_id")
-        .expr_as(stay_col("id").count(), "n")
+        .expr_as(Expr::cust("COUNT(*)"), "n")
         .and_where(stay_col("carrier_id").is_in(carrier_ids.iter().copied()))
         .and_where(stay_col("move_in").lte(today))
         .cond_where(
@@ -416,14 +447,7 @@ pub async fn occupancy(
                 .add(stay_col("move_out").gte(today)),
         )
         .group_by_col((Alias::new("stays"), Alias::new("carrier_id")));
-    for row in store.db().query_all(&q).await? {
-        let n: i64 = row.try_get("", "n")?;
-        found.insert(
-            row.try_get("", "carrier_id")?,
-            u64::try_from(n).unwrap_or(0),
-        );
-    }
-    Ok(found)
+    q
 }
 
 /// Moves the window end of every stay of `entity_id` that has one (an approved
