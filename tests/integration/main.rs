@@ -21,6 +21,7 @@ mod docs;
 mod hardening;
 mod helpers;
 mod import_pages;
+mod ledger_adjustments;
 mod monthly_reports;
 mod openapi;
 mod openapi_limits;

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod actions;
+mod adjust;
 mod calc;
 mod claims;
 mod extension;
@@ -13,6 +14,7 @@ mod workflow;
 mod tests;
 
 pub use actions::{ExtensionAction, ReliefAction, table_agrees_with_workflow};
+pub use adjust::{LedgerAmounts, ledger_adjustments};
 pub use calc::{
     Founder, KeyGroupTest, LedgerRow, Reason, Stay, StayOutcome, WaiverInput, WaiverResult, Window,
     calculate, months_remaining, validate,

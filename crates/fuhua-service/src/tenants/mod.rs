@@ -8,10 +8,13 @@
 //! Who may: the operator of the carrier (its organisation) or an official whose
 //! jurisdiction holds it; a carrier outside the actor's scope is `NotFound`. The
 //! command line acts as `system:cli` (or the user named by `--as`). Each change is
-//! one `Write` with its audit rows.
+//! one `Write` with its audit rows; a move-out or rent change on a stay with an
+//! approved relief adds, in the same `Write`, the adjustment rows of its ledger
+//! (SPEC §4 "money over time").
 
 pub mod form;
 pub mod import;
+mod ledger;
 mod record;
 pub mod upload;
 
@@ -22,6 +25,7 @@ use crate::actor::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope;
 
+pub use ledger::ledger;
 pub use record::{
     EntityFacts, FounderFacts, MoveIn, Recorded, change_rent, move_in, move_out, set_jobs,
 };

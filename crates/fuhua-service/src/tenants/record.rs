@@ -408,14 +408,21 @@ async fn change(
             }
             other => other.into(),
         })?;
+    // SPEC §4 "money over time" (clause 七): a late move-out or rent change becomes
+    // adjustment rows of the approved relief's ledger, in this same transaction.
+    if super::ledger::moves_ledger(what) {
+        super::ledger::adjust_in(system, &w, &changed).await?;
+    }
     w.commit().await?;
     Ok(changed)
 }
 
 /// Records the move-out of stay `stay_id` (`move_out` is the last occupied day,
 /// inclusive; `None` takes a recorded move-out back). `version` is the stay's
-/// version as the form showed it. Errors: `NotFound`, `Invalid` (before the move-in;
-/// overlapping another stay, named), `Conflict` (stale version).
+/// version as the form showed it. When the stay has an approved relief, its stored
+/// ledger is not edited: the months the change alters get adjustment rows, possibly
+/// negative, which the next claim settles (SPEC §4). Errors: `NotFound`, `Invalid`
+/// (before the move-in; overlapping another stay, named), `Conflict` (stale version).
 pub async fn move_out(
     system: &System,
     acting: Acting<'_>,
@@ -433,9 +440,11 @@ pub async fn move_out(
     .await
 }
 
-/// Changes the monthly rent (yuan) of stay `stay_id`. Ledger rows already stored
-/// for approved reliefs are not edited; later settlements show the difference as
-/// adjustment rows (SPEC §4). Errors as [`move_out`].
+/// Changes the monthly rent (yuan) of stay `stay_id`. The recorded rent is the
+/// stay's rent (the ledger reads one rent for the whole stay), so the stored
+/// ledger of an approved relief gets, for each stored month, an adjustment row with
+/// the difference; stored rows are not edited and the next claim settles the
+/// adjustments (SPEC §4). Errors as [`move_out`].
 pub async fn change_rent(
     system: &System,
     acting: Acting<'_>,

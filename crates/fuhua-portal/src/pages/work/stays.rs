@@ -141,6 +141,26 @@ async fn stay_page(
         Ok(view) => view,
         Err(error) => return work.refused(error),
     };
+    // The stored ledger of an approved relief, adjustment rows marked (SPEC §4).
+    let ledger =
+        match tenants::ledger(&work.system, Acting::User(&work.session.actor), stay_id).await {
+            Ok(rows) => rows,
+            Err(error) => return work.refused(error),
+        };
+    let ledger: Vec<Value> = ledger
+        .iter()
+        .map(|r| {
+            json!({
+                "month": r.month,
+                "adjustment": r.adjustment,
+                "days": r.occupied_days,
+                "rent_due": r.rent_due.to_string(),
+                "waived": r.waived.to_string(),
+                "payable": r.payable.to_string(),
+                "claim_id": r.claim_id,
+            })
+        })
+        .collect();
     let (errors, list) = problems.unwrap_or((json!({}), json!([])));
     let errors = with_keys(
         errors,
@@ -177,6 +197,7 @@ async fn stay_page(
             "errors": errors,
             "error_list": list,
             "done": done,
+            "ledger": ledger,
         }),
     )
 }
