@@ -12,6 +12,7 @@ mod browser;
 mod browser_access;
 mod browser_import;
 mod browser_journey;
+mod browser_settlement;
 mod calculator_strict;
 mod chrome;
 mod claims_finance;

@@ -377,6 +377,10 @@ pub async fn pay(
     today: NaiveDate,
 ) -> ServiceResult<()> {
     let loaded = load(system, actor, id).await?;
+    // SPEC §4 settlement claim: paid once, ever — a second payment names the first.
+    if loaded.claim.state == ClaimState::Paid && loaded.parties.contains(&Party::Finance) {
+        return Err(paid_before(&loaded.claim));
+    }
     allowed(&loaded, ClaimAction::Pay)?;
     let voucher = check_payment(input, today)?;
     let (w, read) = begin(system, actor, &loaded, version).await?;
@@ -398,6 +402,15 @@ pub async fn pay(
     notify::paid(system, &w, &loaded.claim, &voucher, input.paid_on).await?;
     w.commit().await?;
     Ok(())
+}
+
+fn paid_before(claim: &Claim) -> ServiceError {
+    let on = claim.paid_on.map(|d| d.to_string()).unwrap_or_default();
+    let voucher = claim.voucher_no.clone().unwrap_or_default();
+    ServiceError::conflict(
+        format!("该结算申请已于 {on} 拨付（凭证号 {voucher}），不能重复拨付。"),
+        format!("This claim was paid on {on} (voucher {voucher}); it cannot be paid twice."),
+    )
 }
 
 fn already_paid() -> ServiceError {

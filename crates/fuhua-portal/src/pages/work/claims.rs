@@ -105,6 +105,7 @@ fn list_page(
     f: &Filters,
     rows: &[ClaimRecord],
     generate: (Value, Value, Value),
+    generated: Option<u64>,
     status: StatusCode,
 ) -> Response {
     let lang = work.lang();
@@ -129,6 +130,7 @@ fn list_page(
         "typed": typed,
         "errors": with_keys(errors, &["quarter"], Value::Null),
         "error_list": list,
+        "generated": generated,
     });
     work.page("pages/work/claim_list.html", status, ctx)
 }
@@ -145,15 +147,18 @@ async fn listed(work: &Work, f: &Filters) -> Result<Vec<ClaimRecord>, Response> 
         .map_err(|e| work.refused(e))
 }
 
-/// `GET /claims?quarter=&state=&carrier=&source=`.
+/// `GET /claims?quarter=&state=&carrier=&source=` (`generated=n` after the
+/// "generate" button: how many claims it made).
 pub async fn list(work: Work, query: Vec<(String, String)>) -> Response {
     let f = filters(&query);
+    let generated = field(&query, "generated").trim().parse::<u64>().ok();
     match listed(&work, &f).await {
         Ok(rows) => list_page(
             &work,
             &f,
             &rows,
             (json!({"quarter": ""}), json!({}), json!([])),
+            generated,
             StatusCode::OK,
         ),
         Err(response) => response,
@@ -284,6 +289,7 @@ pub async fn generate(work: Work, form: Vec<(String, String)>) -> Response {
                     &f,
                     &rows,
                     (typed, errors, list),
+                    None,
                     StatusCode::BAD_REQUEST,
                 ),
                 Err(response) => response,

@@ -130,11 +130,12 @@ pub async fn page(work: Work) -> Response {
     ctx["charts"] = super::charts::for_dashboard(&work).await;
     ctx["is_operator"] = json!(actor.has(Role::Operator));
     ctx["is_official"] = json!(actor.has(Role::Official));
+    ctx["is_finance"] = json!(actor.has(Role::Finance));
     ctx["other_roles"] = json!(
         actor
             .grants
             .iter()
-            .filter(|g| matches!(g.role, Role::Finance | Role::Evaluator | Role::Admin))
+            .filter(|g| matches!(g.role, Role::Evaluator | Role::Admin))
             .map(|g| g.role.label(lang))
             .collect::<Vec<_>>()
     );
