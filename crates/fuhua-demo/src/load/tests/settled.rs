@@ -217,3 +217,77 @@ async fn reports_funds_and_settled_quarters_are_made_by_the_users_who_would_make
     assert!(paid_total >= claimed && claimed > Money::ZERO);
     db.drop_db().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_load_cut_short_in_its_reports_is_finished_by_the_next_with_nothing_made_twice() {
+    let db = TestDb::sqlite().await.unwrap();
+    let store = &db.store;
+    let plan = plan(today());
+    super::write_district(store, &Actor::cli(), &plan, &[], &quiet)
+        .await
+        .unwrap();
+    // The first run made the cases, the funds and the award history, and filed
+    // half the reports before it stopped.
+    let system = System::from_store(store.clone());
+    crate::load::cases::make(store, &plan, &quiet)
+        .await
+        .unwrap();
+    let mut users = crate::load::steps::Users::new(&system);
+    crate::load::funds::make(&system, &mut users, &plan, &quiet)
+        .await
+        .unwrap();
+    crate::load::awards::write_awards(store, &Actor::cli(), &plan, &quiet)
+        .await
+        .unwrap();
+    let mut half = plan.clone();
+    half.monthly_reports
+        .truncate(plan.monthly_reports.len() / 2);
+    let ids = crate::load::keys::resolve(store, &plan).await.unwrap();
+    crate::load::reports::make(&system, &mut users, &half, &ids, &quiet)
+        .await
+        .unwrap();
+    assert_eq!(
+        repo_count(store, "settlement_claims").await,
+        0,
+        "nothing settled yet"
+    );
+
+    let resumed = load(store, &Actor::cli(), today(), &quiet).await.unwrap();
+    assert!(
+        matches!(resumed, crate::LoadOutcome::Loaded { .. }),
+        "{resumed:?}"
+    );
+    let filed = plan
+        .monthly_reports
+        .iter()
+        .filter(|r| r.submitted_on.is_some())
+        .count();
+    assert_eq!(repo_count(store, "monthly_reports").await as usize, filed);
+    assert_eq!(
+        repo_count(store, "fund_sources").await as usize,
+        plan.fund_sources.len()
+    );
+    assert_eq!(
+        repo_count(store, "award_cases").await as usize,
+        plan.award_cases.len()
+    );
+    assert_eq!(
+        repo_count(store, "relief_applications").await as usize,
+        plan.cases.relief.len()
+    );
+    let paid = ClaimFilter {
+        state: Some(ClaimState::Paid),
+        ..ClaimFilter::default()
+    };
+    assert!(claims_repo::count_claims(store, &paid).await.unwrap() > 0);
+    let head = store.verify_audit().await.unwrap();
+    assert!(head.is_intact(), "{head:?}");
+    let again = load(store, &Actor::cli(), today(), &quiet).await.unwrap();
+    assert_eq!(again, crate::LoadOutcome::AlreadyLoaded);
+    assert_eq!(store.verify_audit().await.unwrap().head_seq, head.head_seq);
+    db.drop_db().await.unwrap();
+}
+
+async fn repo_count(store: &Store, table: &str) -> i64 {
+    fuhua_store::repo::count(store, table).await.unwrap()
+}
