@@ -1,15 +1,18 @@
 //! The demo district on every database: loaded once, idempotent, with its
-//! rent-relief cases made through the use cases so every README account finds work
-//! waiting, and with no personal identifier in clear anywhere in the database file.
+//! rent-relief cases, monthly reports, funds and settled quarters made through the
+//! use cases so every README account finds work waiting, and with no personal
+//! identifier in clear anywhere in the database file.
 
 use std::collections::HashSet;
 
-use fuhua_core::ResidentId;
+use fuhua_core::{Money, ResidentId};
 use fuhua_demo::{self as demo, DemoError, LoadOutcome};
 use fuhua_service::accounts::actor_by_username;
 use fuhua_service::actor::Actor as User;
+use fuhua_service::claims::{self, ClaimFilter, ClaimRecord, ClaimState};
 use fuhua_service::relief::{self, ListQuery};
-use fuhua_service::{System, entrepreneur, extension};
+use fuhua_service::reports::{self, ListQuery as ReportQuery, ReportRow, RowStatus};
+use fuhua_service::{System, entrepreneur, extension, finance};
 use fuhua_store::repo::awards;
 use fuhua_store::testing::TestDb;
 use fuhua_store::{Actor, StoreError};
@@ -18,6 +21,52 @@ use fuhua_waiver::ReliefState;
 use crate::helpers::today;
 
 fn quiet(_: &str, _: u64, _: u64) {}
+
+/// Every month of the actor's carriers in the report lists (all pages), with
+/// `status` if given.
+async fn reports_of(system: &System, actor: &User, status: Option<RowStatus>) -> Vec<ReportRow> {
+    let mut rows = Vec::new();
+    for page in 1.. {
+        let query = ReportQuery {
+            status,
+            page,
+            ..ReportQuery::default()
+        };
+        let list = reports::list(system, actor, &query, today()).await.unwrap();
+        let empty = list.rows.is_empty();
+        rows.extend(list.rows);
+        if empty || rows.len() as u64 >= list.total {
+            break;
+        }
+    }
+    rows
+}
+
+/// Reports on record in `state`.
+async fn count_reports(store: &fuhua_store::Store, state: &str) -> usize {
+    let carriers: Vec<i64> = fuhua_store::repo::carriers::list_carriers(store)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    fuhua_store::repo::reports::reports_of_carriers(store, &carriers)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.state.as_str() == state)
+        .count()
+}
+
+/// The claims `username` sees in `state`.
+async fn claims_in(system: &System, username: &str, state: ClaimState) -> Vec<ClaimRecord> {
+    let actor = user(system, username).await;
+    let filter = ClaimFilter {
+        state: Some(state),
+        ..ClaimFilter::default()
+    };
+    claims::list(system, &actor, &filter, 1000).await.unwrap()
+}
 
 async fn user(system: &System, username: &str) -> User {
     actor_by_username(system.store(), username)
@@ -57,7 +106,11 @@ async fn the_demo_loads_once_with_work_waiting_for_each_readme_account_and_a_sec
         };
         assert_eq!(count("entities"), 300);
         assert!(count("carriers") >= 12);
-        assert_eq!(count("relief_applications"), 6);
+        let plan = demo::plan(today());
+        assert_eq!(
+            count("relief_applications") as usize,
+            plan.cases.relief.len()
+        );
         assert_eq!(count("extension_requests"), 1);
         let system = System::from_store(db.store.clone());
 
@@ -82,6 +135,63 @@ async fn the_demo_loads_once_with_work_waiting_for_each_readme_account_and_a_sec
         let extensions = extension::pending(&system, &official).await.unwrap();
         assert_eq!(extensions.len(), 1, "{backend}");
 
+        // Monthly reports through the use cases: some filed late, exactly one
+        // returned with its reason, others waiting for an official.
+        let operator = user(&system, "operator").await;
+        let rows = reports_of(&system, &operator, None).await;
+        assert!(
+            rows.iter().any(|r| r.late && r.report_id.is_some()),
+            "{backend}"
+        );
+        let returned = reports_of(&system, &operator, Some(RowStatus::Returned)).await;
+        assert_eq!(returned.len(), 1, "{backend}");
+        assert!(
+            !returned[0]
+                .return_reason
+                .as_deref()
+                .unwrap_or("")
+                .is_empty()
+        );
+        assert_eq!(count_reports(&db.store, "returned").await, 1, "{backend}");
+        assert!(count_reports(&db.store, "submitted").await > 0, "{backend}");
+        assert!(count_reports(&db.store, "accepted").await > 0, "{backend}");
+        let official = user(&system, "official.a").await;
+        let late = reports::list(
+            &system,
+            &official,
+            &ReportQuery {
+                late: Some(true),
+                page: 1,
+                ..ReportQuery::default()
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+        assert!(late.total > 0, "{backend}");
+
+        // Settled quarters: paid claims, and exactly one waiting for an official.
+        let paid = claims_in(&system, "finance", ClaimState::Paid).await;
+        assert!(paid.len() >= 2, "{backend}: {} paid", paid.len());
+        assert!(
+            paid.iter()
+                .all(|c| c.voucher_no.is_some() && c.paid_on.is_some())
+        );
+        let waiting = claims_in(&system, "official.a", ClaimState::Submitted).await;
+        assert_eq!(waiting.len(), 1, "{backend}");
+        let quarter = plan.cases.settlement.waiting_quarter().unwrap();
+        assert_eq!(
+            (waiting[0].year, waiting[0].quarter),
+            (quarter.year(), quarter.number() as i32)
+        );
+        let budget = finance::overview(&system, &user(&system, "finance").await)
+            .await
+            .unwrap();
+        assert!(
+            budget.iter().any(|line| line.paid > Money::ZERO),
+            "{backend}"
+        );
+
         // The chain verifies, and a second load changes nothing.
         let head = db.store.verify_audit().await.unwrap();
         assert!(head.is_intact(), "{backend}: {:?}", head.broken);
@@ -96,6 +206,12 @@ async fn the_demo_loads_once_with_work_waiting_for_each_readme_account_and_a_sec
             "nothing was written"
         );
         assert_eq!(listed(&system, "operator", ReliefState::Submitted).await, 2);
+        assert_eq!(
+            claims_in(&system, "official.a", ClaimState::Submitted)
+                .await
+                .len(),
+            1
+        );
         // A paid ladder step is on record.
         let payments = awards::list_payments(&db.store).await.unwrap();
         assert!(!payments.is_empty(), "{backend}");

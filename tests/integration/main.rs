@@ -17,6 +17,7 @@ mod calculator_strict;
 mod chrome;
 mod claims_finance;
 mod claims_pages;
+mod dashboard_pages;
 mod demo;
 mod docs;
 mod hardening;

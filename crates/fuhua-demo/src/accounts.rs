@@ -194,6 +194,35 @@ impl FounderAccount {
     }
 }
 
+/// An account for the staff of an operating organisation other than the README
+/// operator's: the operator who files its carriers' monthly reports through
+/// `reports::file` (SPEC §1: an operator acts for its own organisation only). Not
+/// listed in README, and given a random password at load time that nobody is
+/// told. Natural key: `username`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OperatorAccount {
+    /// "operator.03": the organisation's place in the plan's organisation list.
+    pub username: String,
+    /// "运营专员（组织名称）".
+    pub display_name: String,
+    pub email: String,
+    /// The credit code of the organisation the account works for.
+    pub organisation: String,
+}
+
+impl OperatorAccount {
+    /// The account of the staff of the plan's organisation number `index`.
+    pub fn new(index: usize, organisation_name: &str, organisation: &str) -> OperatorAccount {
+        let username = format!("operator.{index:02}");
+        OperatorAccount {
+            email: format!("{username}@example.org"),
+            display_name: format!("运营专员（{organisation_name}）"),
+            organisation: organisation.to_owned(),
+            username,
+        }
+    }
+}
+
 /// Usernames the other modules record as actors.
 pub const ENTREPRENEUR: &str = "entrepreneur";
 pub const OPERATOR: &str = "operator";

@@ -19,8 +19,9 @@ use fuhua_core::vocab::Regime;
 use fuhua_waiver::{WaiverResult, calculate};
 use serde::Serialize;
 
-use super::accounts::{ENTREPRENEUR, FounderAccount, OFFICIAL_A, OPERATOR};
-use super::model::{DemoDistrict, DemoStay};
+use super::accounts::{ENTREPRENEUR, FounderAccount, OFFICIAL_A, OPERATOR, OperatorAccount};
+use super::model::{DemoDistrict, DemoStay, OrganisationKind};
+use super::settlement::{PlannedSettlement, latest_ended, settlement_plan};
 
 /// How far a planned application is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -69,18 +70,25 @@ pub struct PlannedExtension {
 pub struct CasePlan {
     /// Accounts for the founders among the applicants who are no README user.
     pub founder_accounts: Vec<FounderAccount>,
+    /// Accounts for the staff of the operating organisations other than the README
+    /// operator's, who file their carriers' monthly reports.
+    pub operator_accounts: Vec<OperatorAccount>,
     /// The entrepreneur's first, then the others.
     pub relief: Vec<PlannedRelief>,
     pub extensions: Vec<PlannedExtension>,
+    /// The quarters settled once the approved reliefs' ledgers are stored.
+    pub settlement: PlannedSettlement,
 }
 
 /// Months asked for in the demo's extension request (a district may allow up to
 /// `extension_max_months`, 12 by default).
 const EXTENSION_MONTHS: u32 = 6;
 
-/// How many other founders' applications wait for the operator, and for an official.
+/// How many other founders' applications wait for the operator, for an official,
+/// and are approved (their ledgers are what the quarters settle).
 const OTHERS_SUBMITTED: usize = 1;
 const OTHERS_CONFIRMED: usize = 3;
+const OTHERS_APPROVED: usize = 3;
 
 /// An open stay of an entity in one of the operator's carriers that the rules give a
 /// regime, with the end of the entity's window.
@@ -171,7 +179,11 @@ pub fn case_plan(district: &DemoDistrict) -> CasePlan {
         .filter(|c| c.operator == operator_org)
         .map(|c| c.code.as_str())
         .collect();
-    let mut plan = CasePlan::default();
+    let mut plan = CasePlan {
+        operator_accounts: operator_accounts(district, &operator_org),
+        settlement: settlement_plan(today),
+        ..CasePlan::default()
+    };
     let relief = |stay: &DemoStay, applicant: &str, target: ReliefTarget| PlannedRelief {
         entity: stay.entity.clone(),
         carrier: stay.carrier.clone(),
@@ -203,17 +215,16 @@ pub fn case_plan(district: &DemoDistrict) -> CasePlan {
     let lasting = today
         .checked_add_months(Months::new(EXTENSION_MONTHS))
         .unwrap_or(today);
-    for (k, target) in targets.enumerate() {
+    let mut founder = |k: usize,
+                       target: ReliefTarget,
+                       used: &mut Vec<usize>,
+                       fits: &dyn Fn(&Candidate<'_>) -> bool| {
         let prefer = carriers
             .get(k % carriers.len().max(1))
             .copied()
             .unwrap_or("");
-        let Some(chosen) = take(&candidates, &mut used, prefer, |c| c.window_end > lasting) else {
-            continue;
-        };
-        let Some(entity) = district.entities.get(chosen.index) else {
-            continue;
-        };
+        let chosen = take(&candidates, used, prefer, fits)?;
+        let entity = district.entities.get(chosen.index)?;
         let account = FounderAccount::new(
             chosen.index,
             &entity.founder.name,
@@ -223,11 +234,26 @@ pub fn case_plan(district: &DemoDistrict) -> CasePlan {
         plan.relief
             .push(relief(chosen.stay, &account.username, target));
         plan.founder_accounts.push(account);
+        Some(())
+    };
+    for (k, target) in targets.enumerate() {
+        founder(k, target, &mut used, &|c| c.window_end > lasting);
     }
 
     // An extension asked for by the operator for a tenant whose window ends soon.
     let prefer = carriers.first().copied().unwrap_or("");
-    if let Some(chosen) = take(&candidates, &mut used, prefer, |c| c.window_end <= lasting) {
+    let extension = take(&candidates, &mut used, prefer, |c| c.window_end <= lasting);
+
+    // Approved reliefs on stays begun before the latest ended quarter, with windows
+    // running on: every quarter since has ledger rows to settle.
+    let settled_from = latest_ended(today).first_month().first_day();
+    for k in 0..OTHERS_APPROVED {
+        founder(k, ReliefTarget::Approved, &mut used, &|c| {
+            c.window_end > lasting && c.stay.move_in < settled_from
+        });
+    }
+
+    if let Some(chosen) = extension {
         plan.extensions.push(PlannedExtension {
             entity: chosen.stay.entity.clone(),
             months: EXTENSION_MONTHS,
@@ -239,4 +265,41 @@ pub fn case_plan(district: &DemoDistrict) -> CasePlan {
         });
     }
     plan
+}
+
+/// An account for the staff of each organisation that operates a carrier, except
+/// the README operator's (`readme_org`), in the plan's organisation order.
+fn operator_accounts(district: &DemoDistrict, readme_org: &str) -> Vec<OperatorAccount> {
+    district
+        .organisations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind != OrganisationKind::Evaluator && o.credit_code != readme_org)
+        .filter(|(_, o)| {
+            district
+                .carriers
+                .iter()
+                .any(|c| c.operator == o.credit_code)
+        })
+        .map(|(index, o)| OperatorAccount::new(index, &o.name, &o.credit_code))
+        .collect()
+}
+
+impl DemoDistrict {
+    /// The username of the operator who acts for the carrier `code`: the README
+    /// operator for 启航's carriers, the organisation's staff account otherwise.
+    pub fn operator_of(&self, code: &str) -> Option<&str> {
+        let org = &self.carrier(code)?.operator;
+        self.users
+            .iter()
+            .find(|u| u.role == super::accounts::Role::Operator && u.scope.code() == org)
+            .map(|u| u.username.as_str())
+            .or_else(|| {
+                self.cases
+                    .operator_accounts
+                    .iter()
+                    .find(|a| &a.organisation == org)
+                    .map(|a| a.username.as_str())
+            })
+    }
 }

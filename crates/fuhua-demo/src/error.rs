@@ -10,11 +10,12 @@ pub enum DemoError {
     /// other data (`StoreError::Invalid`, nothing written either).
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The district was written, but one of its rent-relief cases could not be made
-    /// through the use cases. The district stays loaded; `step` names the case and
-    /// the action, `source` what the use case answered.
+    /// The district was written, but what its people do (rent-relief cases, funds,
+    /// monthly reports, settlement claims) could not all be made through the use
+    /// cases. The district stays loaded; `step` names the case and the action,
+    /// `source` what the use case answered.
     #[error(
-        "the demo district was loaded, but making its rent-relief cases through the use cases failed at {step}: {}",
+        "the demo district was loaded, but making its cases through the use cases failed at {step}: {}",
         describe(.source)
     )]
     Cases {
@@ -25,7 +26,7 @@ pub enum DemoError {
     /// The district is loaded, but a record or account a planned case needs is not
     /// (a district loaded on another day than the cases are planned for).
     #[error(
-        "the demo district is loaded, but its rent-relief cases cannot be made: {what} is not on record (was the district loaded on another day?); load the demo into an empty database to have them"
+        "the demo district is loaded, but its cases cannot be made: {what} is not on record (was the district loaded on another day?); load the demo into an empty database to have them"
     )]
     Missing { what: String },
 }

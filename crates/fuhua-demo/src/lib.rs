@@ -13,6 +13,7 @@ mod model;
 mod names;
 mod places;
 mod reports;
+mod settlement;
 mod tenants;
 
 #[cfg(test)]
@@ -24,7 +25,7 @@ use fuhua_waiver::{Founder as WaiverFounder, Stay, WaiverInput};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-pub use accounts::{DemoAccount, FounderAccount, Role, Scope, demo_accounts};
+pub use accounts::{DemoAccount, FounderAccount, OperatorAccount, Role, Scope, demo_accounts};
 pub use cases::{CasePlan, PlannedExtension, PlannedRelief, ReliefTarget};
 pub use error::DemoError;
 pub use load::{LoadOutcome, load};
@@ -33,6 +34,7 @@ pub use model::{
     Entity, EntityKind, EvaluationEntry, EvaluationRound, Founder, FundSource, Gender,
     Jurisdiction, MonthlyReport, OperatingContract, Organisation, OrganisationKind,
 };
+pub use settlement::PlannedSettlement;
 pub use tenants::ENTITY_COUNT;
 
 /// The demo's fixed seed (from the policy's number, 青西新管办发〔2018〕146号).
@@ -41,6 +43,7 @@ const STREAM_IDENTITY: u64 = 1;
 const STREAM_DATES: u64 = 2;
 const STREAM_REPORTS: u64 = 3;
 const STREAM_EVAL: u64 = 4;
+const STREAM_FIGURES: u64 = 5;
 
 /// An independent random stream for one item of one kind, so that what one item
 /// draws never shifts another's.

@@ -292,6 +292,10 @@ pub struct MonthlyReport {
     pub jobs: u32,
     pub move_ins: u32,
     pub move_outs: u32,
+    /// Service events held (trainings, mentoring, financing matchmaking).
+    pub service_events: u32,
+    /// Financing raised by the carrier's tenants in the month.
+    pub financing_raised: Money,
 }
 
 /// A fund source. Natural key: `code`.

@@ -12,7 +12,7 @@ use rand::RngExt;
 use super::accounts::{OFFICIAL_A, OFFICIAL_B, OFFICIAL_XINAN};
 use super::model::{Appropriation, DemoCarrier, DemoStay, FundSource, MonthlyReport};
 use super::places;
-use super::{STREAM_REPORTS, rng_for, shift, ymd};
+use super::{STREAM_FIGURES, STREAM_REPORTS, rng_for, shift, ymd};
 
 /// The deadline of `month`'s report (fuhua-waiver's `report_due_date`) with the
 /// district parameters `report_due_day` and `holidays` in force when the month's
@@ -22,11 +22,8 @@ pub fn deadline(params: &ParameterSet, month: YearMonth) -> NaiveDate {
     report_due_date(month, p.report_due_day, &p.calendar())
 }
 
-const RETURN_REASONS: [&str; 3] = [
-    "带动就业人数与社保缴纳记录不一致，请核实后重新报送",
-    "本月新入驻企业缺少入驻协议扫描件",
-    "退出企业未填写退出日期",
-];
+/// Why the one returned report went back to its operator.
+pub const RETURN_REASON: &str = "带动就业人数与社保缴纳记录不一致，请核实后重新报送。";
 
 /// The months reported: from January of last year (so that the evaluation period
 /// is covered) through last month — always at least the last 12 months.
@@ -79,8 +76,8 @@ pub fn monthly_reports(
         for (k, &month) in months.iter().enumerate() {
             let due_on = deadline(&params, month);
             let opens = month.succ().first_day();
-            let months_ago = months.len() - k;
             let (tenants, jobs, move_ins, move_outs) = figures(&own, month);
+            let (service_events, financing_raised) = service_figures(index, month, tenants);
             let decider = if carrier.jurisdiction == places::XINAN {
                 OFFICIAL_XINAN
             } else if k % 2 == 0 {
@@ -102,6 +99,8 @@ pub fn monthly_reports(
                 jobs,
                 move_ins,
                 move_outs,
+                service_events,
+                financing_raised,
             };
             let roll = rng.random_range(0..100);
             if due_on >= today {
@@ -134,12 +133,6 @@ pub fn monthly_reports(
             let backlog = Some(month) == latest_overdue && rng.random_range(0..3) == 0;
             if decided > today || backlog {
                 report.state = MonthlyReportState::Submitted;
-            } else if months_ago <= 3 && rng.random_range(0..100) < 10 {
-                report.state = MonthlyReportState::Returned;
-                report.decided_on = Some(decided);
-                report.decided_by = Some(decider.to_owned());
-                report.return_reason =
-                    Some(RETURN_REASONS[rng.random_range(0..RETURN_REASONS.len())].to_owned());
             } else {
                 report.state = MonthlyReportState::Accepted;
                 report.decided_on = Some(decided);
@@ -148,7 +141,44 @@ pub fn monthly_reports(
             reports.push(report);
         }
     }
+    return_one(&mut reports, carriers);
     reports
+}
+
+/// Service events and financing raised of a carrier's month (drawn from a stream of
+/// their own, so that they shift no other draw): about one event for every eight
+/// tenants, and now and then a round of financing.
+fn service_figures(carrier: usize, month: YearMonth, tenants: u32) -> (u32, Money) {
+    let key = (carrier as u64) << 20
+        | u64::from(month.year().unsigned_abs()) << 4
+        | u64::from(month.month());
+    let mut rng = rng_for(STREAM_FIGURES, key);
+    let events = tenants / 8 + rng.random_range(0..=2);
+    let financing = if tenants > 0 && rng.random_range(0..100) < 15 {
+        Money::yuan(10_000 * rng.random_range(5..=300))
+    } else {
+        Money::ZERO
+    };
+    (events, financing)
+}
+
+/// Exactly one report is returned (SPEC §4 "an official accepts or returns it with a
+/// reason"): the latest accepted report of the README operator's (启航's) first
+/// carrier, so the operator finds it to file again.
+fn return_one(reports: &mut [MonthlyReport], carriers: &[DemoCarrier]) {
+    let own = carriers
+        .iter()
+        .find(|c| c.operator == places::QIHANG.code())
+        .map(|c| c.code.as_str());
+    let Some(report) = reports
+        .iter_mut()
+        .filter(|r| Some(r.carrier.as_str()) == own && r.state == MonthlyReportState::Accepted)
+        .max_by(|a, b| a.period.cmp(&b.period))
+    else {
+        return;
+    };
+    report.state = MonthlyReportState::Returned;
+    report.return_reason = Some(RETURN_REASON.to_owned());
 }
 
 /// The code of a street's own budget.

@@ -1,17 +1,20 @@
 //! Figures for the operator's and the official's dashboards (issue: operators run
 //! their carriers, point 9): tenants over time (per carrier for an operator, per
-//! street/town for an official) and rent waived by quarter and fund source, over
-//! the carriers the actor may see.
+//! street/town for an official), rent waived by quarter and fund source, reports
+//! on time per carrier, and the settlement claims in each state, over the carriers
+//! the actor may see.
 
 use chrono::NaiveDate;
-use fuhua_core::Lang;
 use fuhua_core::dates::YearMonth;
 use fuhua_core::vocab::FundingSource;
+use fuhua_core::{Lang, Money};
+use fuhua_store::repo::claims::{self as claims_repo, ClaimFilter};
 use fuhua_store::repo::reference;
 use fuhua_store::repo::stats::{self, GroupBy};
+use fuhua_waiver::{ClaimState, OnTimeRate};
 
 use crate::System;
-use crate::actor::Actor;
+use crate::actor::{Actor, Role};
 use crate::error::ServiceResult;
 use crate::roll::visible_carriers;
 
@@ -155,6 +158,95 @@ pub async fn waived_by_quarter(
     }
     series.retain(|(_, values)| values.iter().any(|v| *v != 0));
     Ok(Figures { labels, series })
+}
+
+/// The month before `month` (itself at the start of the calendar).
+fn month_before(month: YearMonth) -> YearMonth {
+    month.first_day().pred_opt().map_or(month, YearMonth::of)
+}
+
+/// One carrier's monthly reports over a period (R-EVAL `on_time_report_rate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnTime {
+    pub carrier_id: i64,
+    pub carrier_name: String,
+    /// Months `from..=to` whose report was due by today, and how many of those were
+    /// first filed by the deadline; the rate is `None` when none was due.
+    pub rate: OnTimeRate,
+    pub from: YearMonth,
+    pub to: YearMonth,
+}
+
+/// The on-time rate of each carrier the operator runs (issue point 9 "reports on
+/// time") over the last `months` months before today's, from the reports on record
+/// (`reports::on_time_rate_of`). Empty for anyone who operates no carrier.
+pub async fn reports_on_time(
+    system: &System,
+    actor: &Actor,
+    today: NaiveDate,
+    months: u32,
+) -> ServiceResult<Vec<OnTime>> {
+    if !actor.has(Role::Operator) {
+        return Ok(Vec::new());
+    }
+    let to = month_before(YearMonth::of(today));
+    let mut from = to;
+    for _ in 1..months.max(1) {
+        from = month_before(from);
+    }
+    let mut rows = Vec::new();
+    for org in actor.operated_organisations() {
+        for carrier in
+            fuhua_store::repo::carriers::list_carriers_by_operator(system.store(), org).await?
+        {
+            let rate = crate::reports::view::on_time_rate_of(system, carrier.id, from, to, today)
+                .await?
+                .value;
+            rows.push(OnTime {
+                carrier_id: carrier.id,
+                carrier_name: carrier.name,
+                rate,
+                from,
+                to,
+            });
+        }
+    }
+    rows.sort_by(|a, b| a.carrier_name.cmp(&b.carrier_name));
+    Ok(rows)
+}
+
+/// The settlement claims in one state: how many, and their total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsInState {
+    pub state: ClaimState,
+    pub count: u64,
+    pub total: Money,
+}
+
+/// Most claims one dashboard adds up: one per carrier, quarter and fund source, so
+/// a district of a thousand carriers over twenty years stays below it.
+const CLAIMS_COUNTED: u64 = 250_000;
+
+/// The settlement claims the actor sees (an operator its carriers', an official or
+/// finance user its jurisdiction's), counted and totalled by state in the order of
+/// the workflow; every state is listed, with 0 when none is in it. Empty for anyone
+/// who sees no claims.
+pub async fn claims_by_state(system: &System, actor: &Actor) -> ServiceResult<Vec<ClaimsInState>> {
+    let Some(filter) = crate::claims::scoped(system, actor, &ClaimFilter::default()).await? else {
+        return Ok(Vec::new());
+    };
+    let claims = claims_repo::list_claims(system.store(), &filter, CLAIMS_COUNTED).await?;
+    Ok(ClaimState::ALL
+        .iter()
+        .map(|&state| {
+            let of_state = claims.iter().filter(|c| c.state == state);
+            ClaimsInState {
+                state,
+                count: of_state.clone().count() as u64,
+                total: of_state.map(|c| c.total).sum(),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

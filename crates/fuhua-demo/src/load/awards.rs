@@ -1,5 +1,7 @@
 //! Award cases (SPEC §4) with their steps, budget reservations and payments, each
-//! with its decision trace recomputed by fuhua-awards.
+//! with its decision trace recomputed by fuhua-awards: the district's award history,
+//! written through the repositories in one transaction of its own once finance has
+//! recorded the appropriations it draws on.
 
 use chrono::Datelike;
 use fuhua_awards::{
@@ -8,12 +10,44 @@ use fuhua_awards::{
 use fuhua_core::clauses::{self, rules};
 use fuhua_core::vocab::{AreaKind, Level};
 use fuhua_core::{Clause, ParameterSet, Trace};
-use fuhua_store::repo::awards;
-use fuhua_store::{StoreError, Write};
+use fuhua_store::repo::{self, awards, reference};
+use fuhua_store::{Actor, Store, StoreError, Write};
 
-use super::Context;
-use super::keys::{Ids, id_of, on_day, user_of};
+use super::keys::{self, Ids, id_of, on_day, user_of};
+use super::{Context, rolled_back};
+use crate::DemoError;
 use crate::model::{AwardCase, AwardSubject, DemoDistrict};
+
+/// Writes the award history as `actor` in one transaction, unless award cases are
+/// on record already (nothing is written then).
+pub(super) async fn write_awards(
+    store: &Store,
+    actor: &Actor,
+    district: &DemoDistrict,
+    progress: &dyn Fn(&str, u64, u64),
+) -> Result<(), DemoError> {
+    if repo::count(store, "award_cases").await? > 0 {
+        return Ok(());
+    }
+    let params = reference::load_parameters(store).await?;
+    let mut ids = keys::resolve(store, district).await?;
+    let hashes = std::collections::HashMap::new();
+    let cx = Context {
+        district,
+        params: &params,
+        hashes: &hashes,
+        progress,
+    };
+    let w = store.write(actor).await?;
+    match award_cases(&w, &cx, &mut ids).await {
+        Ok(()) => w.commit().await?,
+        // Answers the error, after rolling back.
+        Err(e) => {
+            rolled_back(w, Err(e)).await?;
+        }
+    }
+    Ok(())
+}
 
 /// Award cases with their steps, the payments of paid cases and the budget
 /// reservations of approved and paid ones.

@@ -1,5 +1,5 @@
-//! The second step of [`super::load`]: the rent-relief applications and extension
-//! requests of [`crate::DemoDistrict::cases`], made through the use cases of
+//! The first part of the second step of [`super::load`]: the rent-relief
+//! applications and extension requests of [`crate::DemoDistrict::cases`], made through the use cases of
 //! `fuhua-service` as the users who would make them — the founder applies
 //! (`relief::apply`), the operator confirms (`relief::act`), an official approves
 //! (`relief::decide`), the operator asks for an extension (`extension::request`) —

@@ -306,6 +306,39 @@ pub(super) async fn users(w: &Write, cx: &Context<'_>, ids: &mut Ids) -> Result<
         .await?;
         ids.users.insert(account.username.clone(), user.id);
     }
+    // The staff of the other operating organisations, who file their carriers'
+    // monthly reports (SPEC §1: an operator acts for its own organisation).
+    for account in &cx.district.cases.operator_accounts {
+        let password_hash = cx.hashes.get(&account.username).cloned().ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "no password hash for demo user {}",
+                account.username
+            ))
+        })?;
+        let organisation_id = Some(id_of(
+            &ids.organisations,
+            "organisation",
+            &account.organisation,
+        )?);
+        let user = people::add_user(
+            w,
+            &NewUser {
+                username: account.username.clone(),
+                display_name: account.display_name.clone(),
+                email: Some(account.email.clone()),
+                password_hash,
+                person_id: None,
+                organisation_id,
+                roles: vec![RoleGrant {
+                    role: Role::Operator.as_str().to_owned(),
+                    jurisdiction_id: None,
+                    organisation_id,
+                }],
+            },
+        )
+        .await?;
+        ids.users.insert(account.username.clone(), user.id);
+    }
     cx.tick(STEP, all.len(), all.len());
     Ok(())
 }

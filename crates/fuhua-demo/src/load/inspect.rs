@@ -75,8 +75,9 @@ pub(super) async fn inspect(store: &Store) -> Result<Found, StoreError> {
 
 /// Administrators already on record that take the place of the demo's own admin
 /// account (same username): kept as they are, password included. An existing
-/// administrator named like one of the demo's other accounts (a README account or a
-/// founder's) is refused, since the demo needs that account with its own role.
+/// administrator named like one of the demo's other accounts (a README account, a
+/// founder's or an operator's staff) is refused, since the demo needs that account
+/// with its own role.
 pub(super) fn kept_admins(
     district: &DemoDistrict,
     admins: &[User],
@@ -95,6 +96,14 @@ pub(super) fn kept_admins(
                     .iter()
                     .any(|a| a.username == admin.username)
                     .then_some(Role::Entrepreneur)
+            })
+            .or_else(|| {
+                district
+                    .cases
+                    .operator_accounts
+                    .iter()
+                    .any(|a| a.username == admin.username)
+                    .then_some(Role::Operator)
             });
         let Some(role) = role else {
             continue;

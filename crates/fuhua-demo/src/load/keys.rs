@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use fuhua_core::CreditCode;
-use fuhua_store::StoreError;
+use fuhua_store::repo::{carriers, people, reference};
+use fuhua_store::{Store, StoreError};
+
+use crate::model::DemoDistrict;
 
 /// The database ids of what was written, by the plan's natural keys.
 #[derive(Debug, Default)]
@@ -22,6 +25,48 @@ pub(super) struct Ids {
     pub(super) fund_sources: HashMap<String, i64>,
     /// By (fund source code, year).
     pub(super) appropriations: HashMap<(String, i32), i64>,
+}
+
+/// The ids of what the district's transaction wrote and the fund sources the
+/// finance user created, read back by natural key (a later step may run in another
+/// process than the one that wrote the district): jurisdictions, carriers (by the
+/// plan's code, found by name), accreditation records, users, fund sources and
+/// appropriations. Organisations, founders and entities are not needed after the
+/// district's transaction and stay empty.
+pub(super) async fn resolve(store: &Store, district: &DemoDistrict) -> Result<Ids, StoreError> {
+    let mut ids = Ids::default();
+    for j in reference::list_jurisdictions(store).await? {
+        ids.jurisdictions.insert(j.code, j.id);
+    }
+    let stored = carriers::list_carriers(store).await?;
+    for planned in &district.carriers {
+        let Some(carrier) = stored.iter().find(|c| c.name == planned.name) else {
+            continue;
+        };
+        ids.carriers.insert(planned.code.clone(), carrier.id);
+        for a in &planned.accreditations {
+            if let Some(record) = carriers::find_accreditation_by_certificate(
+                store,
+                Some(carrier.id),
+                &a.certificate_no,
+            )
+            .await?
+            {
+                ids.records.insert(a.certificate_no.clone(), record.id);
+            }
+        }
+    }
+    for user in people::list_users(store).await? {
+        ids.users.insert(user.username, user.id);
+    }
+    for source in reference::list_fund_sources(store).await? {
+        for a in reference::list_appropriations(store, source.id).await? {
+            ids.appropriations
+                .insert((source.key.clone(), a.year), a.id);
+        }
+        ids.fund_sources.insert(source.key, source.id);
+    }
+    Ok(ids)
 }
 
 /// The id of `key` in `map`; a key the plan names but did not define is a bug in

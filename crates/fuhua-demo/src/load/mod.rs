@@ -3,22 +3,31 @@
 //! 1. the pure [`plan`] resolved to database ids and inserted through the
 //!    repositories, so that every row has its audit row (SPEC §6), all in ONE write
 //!    transaction — an error anywhere leaves nothing behind (SPEC §6 "Nothing lost:
-//!    every multi-row change is one transaction");
-//! 2. once that is committed, the rent-relief cases of [`DemoDistrict::cases`] made
-//!    through the use cases ([`cases`]), each committing its own change as it would
-//!    from the portal.
+//!    every multi-row change is one transaction"): places, organisations, carriers,
+//!    tenants and stays, the accounts and the evaluation round;
+//! 2. once that is committed, what people do in the district, made through the use
+//!    cases of `fuhua-service` as the users who would do it, each committing its own
+//!    change as it would from the portal ([`steps`]): the rent-relief cases, the fund
+//!    sources and appropriations (finance), the award history (one transaction of
+//!    its own, since it draws on the appropriations), the monthly reports (filed by
+//!    the operators, accepted or returned by officials) and the settled quarters
+//!    (generated, submitted, approved and paid).
 //!
 //! Loading is idempotent and never pollutes real data: a database that already
-//! holds the demo answers [`LoadOutcome::AlreadyLoaded`] without writing (when its
-//! cases are there too), and a database holding anything else is refused.
+//! holds the whole demo answers [`LoadOutcome::AlreadyLoaded`] without writing, a
+//! load cut short in its second step is finished by the next one, and a database
+//! holding anything else is refused.
 
 mod awards;
 mod cases;
 mod district;
 mod evaluation;
+mod funds;
 mod inspect;
 mod keys;
-mod records;
+mod reports;
+mod settle;
+mod steps;
 
 #[cfg(test)]
 mod tests;
@@ -40,15 +49,15 @@ use keys::Ids;
 /// What [`load`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadOutcome {
-    /// The demo district (or, when it was there without them, its rent-relief
-    /// cases) was written; the sizes of the main tables afterwards.
+    /// The demo district (or, when a load was cut short, what it had not made yet)
+    /// was written; the sizes of the main tables afterwards.
     Loaded { counts: Vec<(&'static str, i64)> },
     /// The database already holds the demo district; nothing was written.
     AlreadyLoaded,
 }
 
 /// The tables whose sizes [`LoadOutcome::Loaded`] reports, read back after commit.
-const COUNTED: [&str; 19] = [
+const COUNTED: [&str; 20] = [
     "jurisdictions",
     "organisations",
     "carriers",
@@ -66,6 +75,7 @@ const COUNTED: [&str; 19] = [
     "relief_applications",
     "extension_requests",
     "ledger_rows",
+    "settlement_claims",
     "mail_outbox",
     "audit_log",
 ];
@@ -74,13 +84,14 @@ const COUNTED: [&str; 19] = [
 const TICK: usize = 25;
 
 /// Loads the demo district as of `today` into `store`, as `actor` (the district's
-/// rows; each rent-relief case is made by the user who would make it), reporting
-/// progress as (step, done, total).
+/// rows; everything of the second step is done by the user who would do it),
+/// reporting progress as (step, done, total).
 ///
 /// Errors: [`DemoError::Store`] when the database holds other data
 /// (`StoreError::Invalid`, nothing written) or the district could not be written
 /// (nothing written either); [`DemoError::Cases`] or [`DemoError::Missing`] when
-/// the district is loaded but its cases could not all be made.
+/// the district is loaded but what the use cases were to make could not all be
+/// made.
 pub async fn load(
     store: &Store,
     actor: &Actor,
@@ -90,13 +101,12 @@ pub async fn load(
     progress("checking the database", 0, 1);
     let admins = match inspect(store).await? {
         Found::Demo => {
-            if cases::made(store).await? {
+            if steps::complete(store).await? {
                 return Ok(LoadOutcome::AlreadyLoaded);
             }
-            // The district is there without any case: a load stopped between its
-            // two steps. Make the cases now.
+            // The district is there, but a load stopped in its second step: finish it.
             progress("planning the district", 0, 1);
-            cases::make(store, &plan(today), progress).await?;
+            steps::make(store, actor, &plan(today), progress).await?;
             return Ok(LoadOutcome::Loaded {
                 counts: counts(store, progress).await?,
             });
@@ -108,7 +118,7 @@ pub async fn load(
     if let Some(outcome) = write_district(store, actor, &district, &admins, progress).await? {
         return Ok(outcome);
     }
-    cases::make(store, &district, progress).await?;
+    steps::make(store, actor, &district, progress).await?;
     Ok(LoadOutcome::Loaded {
         counts: counts(store, progress).await?,
     })
@@ -165,7 +175,8 @@ async fn write_district(
 
 /// Argon2 hashes (SPEC §6) of the passwords of the accounts to create, by username:
 /// the README accounts' own (except administrators kept as they are), a random one
-/// for each founder account (never shown, so nobody signs in as a founder). Hashing
+/// for each founder's and operator staff account (never shown, so nobody signs in
+/// with them). Hashing
 /// is slow on purpose, so it is done before the write begins and the database is
 /// not locked meanwhile.
 fn hash_passwords(
@@ -180,6 +191,9 @@ fn hash_passwords(
         .map(|a| (a.username.as_str(), a.password.clone()))
         .collect();
     for account in &district.cases.founder_accounts {
+        to_hash.push((account.username.as_str(), random_password()));
+    }
+    for account in &district.cases.operator_accounts {
         to_hash.push((account.username.as_str(), random_password()));
     }
     let mut hashes = HashMap::new();
@@ -244,8 +258,7 @@ impl Context<'_> {
 }
 
 /// Inserts the whole district in dependency order, resolving natural keys through
-/// `ids`. Users come before the monthly reports, because an accepted report names
-/// the official who accepted it (`monthly_reports.accepted_by` → `users`).
+/// `ids`.
 async fn fill(w: &Write, cx: &Context<'_>, ids: &mut Ids) -> Result<(), StoreError> {
     district::jurisdictions(w, cx, ids).await?;
     district::organisations(w, cx, ids).await?;
@@ -253,8 +266,5 @@ async fn fill(w: &Write, cx: &Context<'_>, ids: &mut Ids) -> Result<(), StoreErr
     district::founders_and_entities(w, cx, ids).await?;
     district::stays(w, cx, ids).await?;
     district::users(w, cx, ids).await?;
-    records::monthly_reports(w, cx, ids).await?;
-    records::funds(w, cx, ids).await?;
-    awards::award_cases(w, cx, ids).await?;
     evaluation::evaluation_round(w, cx, ids).await
 }

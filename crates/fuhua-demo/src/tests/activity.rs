@@ -148,6 +148,41 @@ fn monthly_reports_cover_the_last_twelve_months_and_include_late_ones() {
 }
 
 #[test]
+fn exactly_one_report_is_returned_to_the_readme_operator_and_others_wait_or_are_late() {
+    for plan in plans() {
+        let returned: Vec<&MonthlyReport> = plan
+            .monthly_reports
+            .iter()
+            .filter(|r| r.state == MonthlyReportState::Returned)
+            .collect();
+        assert_eq!(returned.len(), 1, "{}", plan.today);
+        let report = returned[0];
+        assert_eq!(plan.operator_of(&report.carrier), Some("operator"));
+        assert!(!report.return_reason.as_deref().unwrap().trim().is_empty());
+        assert!(report.decided_by.is_some() && report.submitted_on.is_some());
+        let count = |state| {
+            plan.monthly_reports
+                .iter()
+                .filter(|r| r.state == state)
+                .count()
+        };
+        assert!(count(MonthlyReportState::Accepted) > 100);
+        assert!(count(MonthlyReportState::Submitted) >= 1);
+        let filed_late = plan
+            .monthly_reports
+            .iter()
+            .filter(|r| r.late && r.submitted_on.is_some())
+            .count();
+        assert!(filed_late >= 10, "{filed_late}");
+        // The figures are what an operator could type.
+        for report in &plan.monthly_reports {
+            assert!(!report.financing_raised.is_negative());
+            assert!(report.service_events <= report.tenants / 8 + 2);
+        }
+    }
+}
+
+#[test]
 fn fund_sources_have_appropriations_for_four_years() {
     let plan = plan(days()[0]);
     let streets: BTreeSet<_> = plan

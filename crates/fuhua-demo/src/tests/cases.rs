@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Months;
-use fuhua_core::ParameterSet;
+use chrono::{Datelike, Months};
 use fuhua_core::vocab::Regime;
-use fuhua_waiver::calculate;
+use fuhua_core::{ParameterSet, YearMonth};
+use fuhua_waiver::{Quarter, calculate};
 
 use super::plans;
 use crate::*;
@@ -43,7 +43,8 @@ fn each_readme_account_gets_the_cases_the_journey_needs() {
         assert_eq!(count(None, ReliefTarget::Submitted), 2);
         // official.a: three to decide.
         assert_eq!(count(None, ReliefTarget::Confirmed), 3);
-        assert_eq!(count(None, ReliefTarget::Approved), 1);
+        // Hers and three more founders' approved: their ledgers are settled.
+        assert_eq!(count(None, ReliefTarget::Approved), 4);
         for case in cases {
             let confirms = case.target >= ReliefTarget::Confirmed;
             assert_eq!(case.confirmed_by.as_deref() == Some("operator"), confirms);
@@ -133,5 +134,73 @@ fn the_extension_is_asked_by_the_operator_for_a_tenant_whose_window_ends_soon() 
         let window = calculate(&input, &params).unwrap().value.window.unwrap();
         let soon = plan.today.checked_add_months(Months::new(6)).unwrap();
         assert!(window.end >= plan.today && window.end <= soon, "{window:?}");
+    }
+}
+
+#[test]
+fn the_approved_reliefs_leave_every_quarter_since_the_latest_ended_one_something_to_settle() {
+    let params = ParameterSet::defaults();
+    for plan in plans() {
+        let settlement = &plan.cases.settlement;
+        let quarters = settlement.quarters();
+        let first = quarters.first().unwrap();
+        assert_eq!((first.year(), first.number()), (plan.today.year() - 3, 1));
+        let waiting = settlement.waiting_quarter().unwrap();
+        assert_eq!(waiting, Quarter::of(YearMonth::of(plan.today)).pred());
+        assert!(waiting.has_ended(plan.today));
+        assert!(quarters.windows(2).all(|w| w[0] < w[1]));
+        // Every quarter settled has an appropriation of its year to draw on.
+        for q in &quarters {
+            assert!(plan.appropriations.iter().any(|a| a.year == q.year()));
+        }
+        let opened = waiting.first_month().first_day();
+        let approved: Vec<&PlannedRelief> = plan
+            .cases
+            .relief
+            .iter()
+            .filter(|c| c.target == ReliefTarget::Approved && c.applicant != "entrepreneur")
+            .collect();
+        assert_eq!(approved.len(), 3);
+        for case in approved {
+            let stay = plan
+                .stays_of(&case.entity)
+                .find(|s| s.move_in == case.move_in)
+                .unwrap();
+            assert!(stay.move_in < opened && stay.move_out.is_none(), "{case:?}");
+            let input = plan.waiver_input(&case.entity, plan.today).unwrap();
+            let window = calculate(&input, &params).unwrap().value.window.unwrap();
+            assert!(window.end > plan.today, "{case:?}");
+        }
+        assert_eq!(settlement.generated_by, "official.a");
+        assert_eq!(settlement.approved_by, "official.b");
+        assert_eq!(settlement.paid_by, "finance");
+    }
+}
+
+#[test]
+fn every_carrier_has_an_operator_to_file_its_reports_and_submit_its_claims() {
+    for plan in plans() {
+        let readme: BTreeSet<&str> = plan.users.iter().map(|u| u.username.as_str()).collect();
+        let mut usernames = BTreeSet::new();
+        for account in &plan.cases.operator_accounts {
+            assert!(account.username.starts_with("operator."), "{account:?}");
+            assert!(!readme.contains(account.username.as_str()));
+            assert!(usernames.insert(account.username.clone()));
+            assert!(account.email.ends_with("@example.org"));
+        }
+        for carrier in &plan.carriers {
+            let operator = plan.operator_of(&carrier.code).unwrap();
+            if operator_carriers(&plan).contains(&carrier.code) {
+                assert_eq!(operator, "operator");
+            } else {
+                let account = plan
+                    .cases
+                    .operator_accounts
+                    .iter()
+                    .find(|a| a.username == operator)
+                    .unwrap();
+                assert_eq!(account.organisation, carrier.operator);
+            }
+        }
     }
 }

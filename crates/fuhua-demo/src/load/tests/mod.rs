@@ -3,6 +3,7 @@
 //! second step are in [`cases`].
 
 mod cases;
+mod settled;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -12,7 +13,8 @@ use fuhua_awards::AwardCaseState;
 use fuhua_core::{Money, ParameterSet};
 use fuhua_evaluation::Scheme;
 use fuhua_service::accounts::{UserRequest, add_user};
-use fuhua_store::repo::{self, awards, carriers, people, reference, tenants};
+use fuhua_service::claims::ClaimState;
+use fuhua_store::repo::{self, awards, carriers, claims, people, reference, tenants};
 use fuhua_store::testing::TestDb;
 use fuhua_store::{Actor, Store, StoreError};
 
@@ -20,7 +22,7 @@ use super::awards::award_trace;
 use super::evaluation::evaluation_trace;
 use super::inspect::NOT_EMPTY;
 use super::{COUNTED, LoadOutcome, load, write_district};
-use crate::model::AwardCase;
+use crate::model::{AwardCase, DemoDistrict};
 use crate::{DemoError, plan};
 
 /// Every table the loader writes (each insert has its audit row).
@@ -64,6 +66,11 @@ async fn written_rows(store: &Store) -> i64 {
     sum
 }
 
+/// The accounts the plan makes: the README's, the founders' and the operators' staff.
+fn accounts(plan: &DemoDistrict) -> usize {
+    plan.users.len() + plan.cases.founder_accounts.len() + plan.cases.operator_accounts.len()
+}
+
 fn approved_or_paid(case: &AwardCase) -> bool {
     matches!(case.state, AwardCaseState::Approved | AwardCaseState::Paid)
 }
@@ -99,7 +106,14 @@ async fn loads_the_plan_once_then_reports_it_already_loaded() {
     assert_eq!(counts["accreditation_records"], size(records));
     assert_eq!(counts["people"], size(plan.entities.len()));
     assert_eq!(counts["stays"], size(plan.stays.len()));
-    assert_eq!(counts["monthly_reports"], size(plan.monthly_reports.len()));
+    // A month the plan leaves unfiled has no report on record.
+    let filed = plan
+        .monthly_reports
+        .iter()
+        .filter(|r| r.submitted_on.is_some())
+        .count();
+    assert!(filed < plan.monthly_reports.len());
+    assert_eq!(counts["monthly_reports"], size(filed));
     assert_eq!(counts["fund_sources"], size(plan.fund_sources.len()));
     assert_eq!(counts["appropriations"], size(plan.appropriations.len()));
     assert_eq!(counts["award_cases"], size(plan.award_cases.len()));
@@ -115,25 +129,33 @@ async fn loads_the_plan_once_then_reports_it_already_loaded() {
         counts["evaluation_results"],
         size(plan.evaluation_round.entries.len())
     );
-    assert_eq!(
-        counts["users"],
-        size(plan.users.len() + plan.cases.founder_accounts.len())
-    );
+    assert_eq!(counts["users"], size(accounts(&plan)));
     assert_eq!(counts["relief_applications"], size(plan.cases.relief.len()));
     assert_eq!(
         counts["extension_requests"],
         size(plan.cases.extensions.len())
     );
     assert!(counts["ledger_rows"] > 0, "the approved relief's ledger");
+    assert!(counts["settlement_claims"] > 0, "the settled quarters");
     assert!(counts["mail_outbox"] > 0, "the cases' emails");
+    // Award cases approved or paid, and claims approved and paid, reserved their
+    // totals (R-AWARD-BUDGET).
     let reserved = plan
         .award_cases
         .iter()
         .filter(|c| approved_or_paid(c))
         .count();
+    let all = claims::list_claims(store, &claims::ClaimFilter::default(), 1000)
+        .await
+        .unwrap();
+    let paid_claims = all
+        .iter()
+        .filter(|c| c.state == ClaimState::Paid && c.total > Money::ZERO)
+        .count();
+    assert!(paid_claims > 0);
     assert_eq!(
         repo::count(store, "budget_reservations").await.unwrap(),
-        size(reserved)
+        size(reserved + paid_claims)
     );
 
     // SPEC §6: the chain intact, with the district's inserts and then the cases.
@@ -143,7 +165,7 @@ async fn loads_the_plan_once_then_reports_it_already_loaded() {
     assert_eq!(counts["audit_log"], rows);
     assert!(rows > written_rows(store).await + counts["relief_applications"]);
 
-    // Progress named every step, in order.
+    // Progress named every step.
     let steps = steps.into_inner();
     for step in [
         "jurisdictions",
@@ -151,11 +173,13 @@ async fn loads_the_plan_once_then_reports_it_already_loaded() {
         "founders and entities",
         "stays",
         "users",
-        "monthly reports",
-        "award cases",
         "evaluation round",
         "committing",
         "rent-relief cases",
+        "funds",
+        "award cases",
+        "monthly reports",
+        "settling quarters",
         "done",
     ] {
         assert!(steps.iter().any(|s| s == step), "{step} in {steps:?}");
@@ -326,7 +350,7 @@ async fn a_first_administrator_does_not_block_the_demo() {
     let plan = plan(today());
     assert_eq!(
         repo::count(store, "users").await.unwrap(),
-        i64::try_from(plan.users.len() + plan.cases.founder_accounts.len()).unwrap()
+        i64::try_from(accounts(&plan)).unwrap()
     );
     let kept = people::find_user(store, "admin").await.unwrap().unwrap();
     assert_eq!(kept.id, admin.id);

@@ -1,9 +1,12 @@
-//! The dashboard's charts (issue: operators run their carriers, point 9): tenants
-//! over time, and rent waived by quarter and fund source, drawn as SVG on the server
-//! with the same numbers in a table beside each for screen readers.
+//! The dashboard's charts and tables (issue: operators run their carriers, point
+//! 9): tenants over time, and rent waived by quarter and fund source, drawn as SVG
+//! on the server with the same numbers in a table beside each for screen readers;
+//! the operator's reports on time per carrier, and the claims in each state.
 
 use fuhua_core::Money;
+use fuhua_service::claims::money_text;
 use fuhua_service::stats::{self, Figures};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::Work;
@@ -13,6 +16,8 @@ use crate::chart::{self, Series};
 const MONTHS: u32 = 12;
 /// Quarters of the waived-rent chart.
 const QUARTERS: u32 = 8;
+/// Months of the reports-on-time table.
+const REPORT_MONTHS: u32 = 12;
 
 fn series(figures: &Figures) -> Vec<Series> {
     figures
@@ -77,4 +82,65 @@ pub async fn for_dashboard(work: &Work) -> Value {
         Err(error) => tracing::error!(%error, "waived-rent figures could not be read"),
     }
     json!(charts)
+}
+
+/// The operator's reports on time (R-EVAL `on_time_report_rate`) per carrier over
+/// the last [`REPORT_MONTHS`] months: due, on time, late or missing, and the rate.
+/// `null` for anyone who operates no carrier, or when the figures cannot be read.
+pub async fn reports_on_time(work: &Work) -> Value {
+    let today = work.today();
+    let rows = match stats::reports_on_time(&work.system, &work.session.actor, today, REPORT_MONTHS)
+        .await
+    {
+        Ok(rows) if !rows.is_empty() => rows,
+        Ok(_) => return Value::Null,
+        Err(error) => {
+            tracing::error!(%error, "reports-on-time figures could not be read");
+            return Value::Null;
+        }
+    };
+    let since = rows.first().map(|r| r.from.to_string()).unwrap_or_default();
+    let until = rows.first().map(|r| r.to.to_string()).unwrap_or_default();
+    json!({
+        "since": since,
+        "until": until,
+        "rows": rows.iter().map(|r| json!({
+            "carrier_id": r.carrier_id,
+            "carrier": r.carrier_name,
+            "due": r.rate.due,
+            "on_time": r.rate.on_time,
+            "late": r.rate.due.saturating_sub(r.rate.on_time),
+            "rate": r.rate.rate.map_or_else(
+                || "—".to_owned(),
+                |rate| format!("{}%", (rate * Decimal::ONE_HUNDRED).round_dp(1).normalize()),
+            ),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The claims the actor sees, counted and totalled (yuan) by state (the page links
+/// each state to its list), and a line for all of them. `null` for anyone who sees no
+/// claims, or when the figures cannot be read.
+pub async fn claims_by_state(work: &Work) -> Value {
+    let lang = work.lang();
+    let states = match stats::claims_by_state(&work.system, &work.session.actor).await {
+        Ok(states) if !states.is_empty() => states,
+        Ok(_) => return Value::Null,
+        Err(error) => {
+            tracing::error!(%error, "claim figures could not be read");
+            return Value::Null;
+        }
+    };
+    let count: u64 = states.iter().map(|s| s.count).sum();
+    let total: Money = states.iter().map(|s| s.total).sum();
+    json!({
+        "rows": states.iter().map(|s| json!({
+            "state": s.state.as_str(),
+            "label": s.state.label(lang),
+            "count": s.count,
+            "total": money_text(s.total),
+        })).collect::<Vec<_>>(),
+        "count": count,
+        "total": money_text(total),
+    })
 }

@@ -128,6 +128,12 @@ pub async fn page(work: Work) -> Response {
         }
     }
     ctx["charts"] = super::charts::for_dashboard(&work).await;
+    ctx["on_time"] = super::charts::reports_on_time(&work).await;
+    ctx["claims"] = if actor.has(Role::Operator) || actor.has(Role::Official) {
+        super::charts::claims_by_state(&work).await
+    } else {
+        serde_json::Value::Null
+    };
     ctx["is_operator"] = json!(actor.has(Role::Operator));
     ctx["is_official"] = json!(actor.has(Role::Official));
     ctx["is_finance"] = json!(actor.has(Role::Finance));
