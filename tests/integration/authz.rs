@@ -168,6 +168,15 @@ const TABLE: &[(&str, &str, Rec, [u16; 5])] = &[
     ("GET", "/reports/file", O, [303, 403, 404, 404, 403]),
     ("POST", "/reports", M, [303, 403, 400, 403, 403]),
     ("POST", "/reports", O, [303, 403, 404, 404, 403]),
+    // Without a file: the form again (400) for the carrier's operator.
+    ("POST", "/reports/upload", M, [303, 403, 400, 403, 403]),
+    ("POST", "/reports/upload", O, [303, 403, 404, 404, 403]),
+    (
+        "GET",
+        "/reports/template.xlsx",
+        N,
+        [303, 200, 200, 200, 200],
+    ),
     ("GET", "/reports/{id}", M, [303, 403, 200, 200, 403]),
     ("GET", "/reports/{id}", O, [303, 403, 404, 404, 403]),
     ("POST", "/reports/{id}/decide", M, [303, 403, 403, 409, 403]),
@@ -292,10 +301,10 @@ fn request(
             route.replace("{id}", &r.app[i].to_string())
         }
         ("GET", "/reports/file") => format!("/reports/file?carrier={}&month=2026-10", r.carrier[i]),
-        ("POST", "/reports") => {
+        ("POST", "/reports" | "/reports/upload") => {
             form.push(("carrier", r.carrier[i].to_string()));
             form.push(("month", "2026-10".into()));
-            "/reports".into()
+            route.into()
         }
         ("POST", "/reports/{id}/decide") => {
             form.push(("version", "0".into()));
@@ -395,7 +404,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
     }
     let db = TestDb::sqlite().await.unwrap();
     let world = world::build(&db).await;
-    let store = world.system.store();
+    let store = &world.store;
     // A second founder with an account, for a record of street B.
     let stay_b = tenants::find_stay(store, world.other_stay_id)
         .await

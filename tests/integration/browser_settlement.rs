@@ -50,7 +50,7 @@ async fn approved_relief_and_budget(world: &World) {
         .await
         .unwrap();
     let version = |id| async move {
-        relief_repo::find_relief_application(system.store(), id)
+        relief_repo::find_relief_application(&world.store, id)
             .await
             .unwrap()
             .unwrap()
@@ -74,7 +74,7 @@ async fn approved_relief_and_budget(world: &World) {
         .await
         .unwrap();
 
-    let ledger = tenants::ledger_of_stay(system.store(), world.stay_id)
+    let ledger = tenants::ledger_of_stay(&world.store, world.stay_id)
         .await
         .unwrap();
     let kind = ledger
@@ -411,7 +411,7 @@ async fn finance_pays_once(web: &WebDriver, portal: &WorldPortal, shots: &Path, 
         "{page}"
     );
     assert!(web.find_all(By::Id("voucher_no")).await.unwrap().is_empty());
-    let claim = claim_repo::find_claim(portal.world.system.store(), id)
+    let claim = claim_repo::find_claim(&portal.world.store, id)
         .await
         .unwrap()
         .unwrap();

@@ -183,7 +183,7 @@ async fn finance_sees_appropriated_reserved_paid_and_left_and_adjusts_with_a_rea
             .await
             .unwrap();
         assert_eq!(after[0].left, Money::yuan(22_000));
-        let audit = timeline::audit_of(world.system.store(), "appropriations", appropriation)
+        let audit = timeline::audit_of(&world.store, "appropriations", appropriation)
             .await
             .unwrap();
         assert!(audit.iter().any(|a| a.action == "adjust"), "{audit:?}");

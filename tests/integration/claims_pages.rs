@@ -87,7 +87,7 @@ fn location(response: &reqwest::Response) -> String {
 async fn an_official_generates_and_approves_finance_pays_in_a_batch_and_exports_keep_their_names() {
     let portal = WorldPortal::start().await;
     let world = &portal.world;
-    let store = world.system.store();
+    let store = &world.store;
     let w = store.write(&AuditActor::cli()).await.unwrap();
     tenants::add_ledger_rows(
         &w,

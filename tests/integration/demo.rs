@@ -7,7 +7,6 @@ use std::collections::HashSet;
 
 use fuhua_core::{Money, ResidentId};
 use fuhua_demo::{self as demo, DemoError, LoadOutcome};
-use fuhua_service::accounts::actor_by_username;
 use fuhua_service::actor::Actor as User;
 use fuhua_service::claims::{self, ClaimFilter, ClaimRecord, ClaimState};
 use fuhua_service::relief::{self, ListQuery};
@@ -69,7 +68,7 @@ async fn claims_in(system: &System, username: &str, state: ClaimState) -> Vec<Cl
 }
 
 async fn user(system: &System, username: &str) -> User {
-    actor_by_username(system.store(), username)
+    fuhua_service::auth::actor_for_username(system, username)
         .await
         .unwrap()
         .unwrap()

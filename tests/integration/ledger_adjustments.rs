@@ -53,13 +53,13 @@ async fn approved_relief(world: &World, on: chrono::NaiveDate) -> i64 {
 }
 
 async fn rows(world: &World) -> Vec<LedgerRow> {
-    store_tenants::ledger_of_stay(world.system.store(), world.stay_id)
+    store_tenants::ledger_of_stay(&world.store, world.stay_id)
         .await
         .unwrap()
 }
 
 async fn rent(world: &World) -> Money {
-    store_tenants::find_stay(world.system.store(), world.stay_id)
+    store_tenants::find_stay(&world.store, world.stay_id)
         .await
         .unwrap()
         .unwrap()
@@ -67,7 +67,7 @@ async fn rent(world: &World) -> Money {
 }
 
 async fn stay_version(world: &World) -> i32 {
-    store_tenants::find_stay(world.system.store(), world.stay_id)
+    store_tenants::find_stay(&world.store, world.stay_id)
         .await
         .unwrap()
         .unwrap()
@@ -121,7 +121,7 @@ async fn a_late_move_out_in_a_paid_quarter_is_a_negative_adjustment_of_the_next_
         assert!(before.iter().all(|r| !r.adjustment));
         let q4 = pay_2025q4(&world).await;
         let paid = claim(&world, q4).await;
-        let paid_rows = repo::rows_of_claim(world.system.store(), q4).await.unwrap();
+        let paid_rows = repo::rows_of_claim(&world.store, q4).await.unwrap();
         let rent = rent(&world).await;
 
         // Reported in 2026: the tenant left on 2025-11-10, inside the paid quarter.
@@ -166,7 +166,7 @@ async fn a_late_move_out_in_a_paid_quarter_is_a_negative_adjustment_of_the_next_
         // Months before the move-out are untouched.
         assert!(added.iter().all(|r| r.month.as_str() >= "2025-11"));
         // The change and its ledger rows are audited together, by the operator.
-        let audit = world.system.store().audit_rows(0, 100_000).await.unwrap();
+        let audit = world.store.audit_rows(0, 100_000).await.unwrap();
         let move_out = audit
             .iter()
             .position(|a| a.action == "move_out" && a.actor.contains("operator.a"))
@@ -182,9 +182,7 @@ async fn a_late_move_out_in_a_paid_quarter_is_a_negative_adjustment_of_the_next_
         let next = generate(&world, "2026Q1", d(2026, 4, 1)).await;
         assert_eq!(next.claims.len(), 1);
         let q1 = &next.claims[0];
-        let claimed = repo::rows_of_claim(world.system.store(), q1.id)
-            .await
-            .unwrap();
+        let claimed = repo::rows_of_claim(&world.store, q1.id).await.unwrap();
         let adjustments: Vec<_> = claimed
             .iter()
             .filter(|r| r.month.starts_with("2025-"))
@@ -211,7 +209,7 @@ async fn a_late_move_out_in_a_paid_quarter_is_a_negative_adjustment_of_the_next_
         // The paid claim is unchanged, rows and total.
         assert_eq!(claim(&world, q4).await, paid);
         assert_eq!(
-            repo::rows_of_claim(world.system.store(), q4).await.unwrap(),
+            repo::rows_of_claim(&world.store, q4).await.unwrap(),
             paid_rows
         );
 
@@ -295,9 +293,7 @@ async fn a_rent_raised_in_a_paid_quarter_adds_the_difference_to_the_next_claim()
 
         let next = generate(&world, "2026Q1", d(2026, 4, 1)).await;
         let q1 = &next.claims[0];
-        let claimed = repo::rows_of_claim(world.system.store(), q1.id)
-            .await
-            .unwrap();
+        let claimed = repo::rows_of_claim(&world.store, q1.id).await.unwrap();
         let adjustments: Vec<_> = claimed
             .iter()
             .filter(|r| r.month.starts_with("2025-"))
@@ -366,9 +362,7 @@ async fn a_move_out_in_an_unclaimed_month_nets_out_inside_that_quarters_claim() 
             q1.rows, 5,
             "three regular rows and February's and March's adjustments"
         );
-        let claimed = repo::rows_of_claim(world.system.store(), q1.id)
-            .await
-            .unwrap();
+        let claimed = repo::rows_of_claim(&world.store, q1.id).await.unwrap();
         let march: Money = claimed
             .iter()
             .filter(|r| r.month == "2026-03")
@@ -418,12 +412,12 @@ async fn a_stay_without_an_approved_relief_gets_no_ledger_rows() {
         .await
         .unwrap();
         assert!(rows(&world).await.is_empty());
-        let audit = world.system.store().audit_rows(0, 100_000).await.unwrap();
+        let audit = world.store.audit_rows(0, 100_000).await.unwrap();
         assert!(audit.iter().any(|a| a.action == "move_out"));
         assert!(audit.iter().all(|a| a.entity != "ledger_rows"));
         // Nor does the other founder's stay, which never applied.
         let other = world.actor("operator.b").await;
-        let version = store_tenants::find_stay(world.system.store(), world.other_stay_id)
+        let version = store_tenants::find_stay(&world.store, world.other_stay_id)
             .await
             .unwrap()
             .unwrap()
@@ -438,7 +432,7 @@ async fn a_stay_without_an_approved_relief_gets_no_ledger_rows() {
         .await
         .unwrap();
         assert!(
-            store_tenants::ledger_of_stay(world.system.store(), world.other_stay_id)
+            store_tenants::ledger_of_stay(&world.store, world.other_stay_id)
                 .await
                 .unwrap()
                 .is_empty()

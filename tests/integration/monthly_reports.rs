@@ -29,7 +29,7 @@ fn form(tenants: &str) -> FiguresForm {
 }
 
 async fn mails(world: &World, id: i64) -> Vec<(String, String)> {
-    let mut mails: Vec<_> = timeline::mails_of_case(world.system.store(), "monthly_reports", id)
+    let mut mails: Vec<_> = timeline::mails_of_case(&world.store, "monthly_reports", id)
         .await
         .unwrap()
         .into_iter()
@@ -40,10 +40,7 @@ async fn mails(world: &World, id: i64) -> Vec<(String, String)> {
 }
 
 async fn stored(world: &World, id: i64) -> repo::Report {
-    repo::find_report(world.system.store(), id)
-        .await
-        .unwrap()
-        .unwrap()
+    repo::find_report(&world.store, id).await.unwrap().unwrap()
 }
 
 /// Files `month` of carrier A as operator.a on `on`.
@@ -99,15 +96,7 @@ async fn a_report_filed_by_its_deadline_is_on_time_and_one_filed_after_it_is_lat
             matches!(again, Err(ServiceError::Conflict { .. })),
             "{again:?}"
         );
-        assert!(
-            world
-                .system
-                .store()
-                .verify_audit()
-                .await
-                .unwrap()
-                .is_intact()
-        );
+        assert!(world.store.verify_audit().await.unwrap().is_intact());
         db.drop_db().await.unwrap();
     }
 }
@@ -152,7 +141,7 @@ async fn a_month_that_has_not_ended_and_bad_figures_are_refused_naming_the_field
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["tenants", "financing_raised"]);
         assert!(
-            repo::report_of_period(world.system.store(), world.carrier_a, "2026-10")
+            repo::report_of_period(&world.store, world.carrier_a, "2026-10")
                 .await
                 .unwrap()
                 .is_none(),

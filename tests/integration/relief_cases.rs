@@ -41,19 +41,18 @@ fn approve() -> Decision {
 }
 
 async fn templates_to(world: &World, app_id: i64) -> Vec<(String, String)> {
-    let mut mails: Vec<_> =
-        timeline::mails_of_case(world.system.store(), "relief_applications", app_id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|m| (m.template, m.to_address))
-            .collect();
+    let mut mails: Vec<_> = timeline::mails_of_case(&world.store, "relief_applications", app_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.template, m.to_address))
+        .collect();
     mails.sort();
     mails
 }
 
 async fn version(world: &World, id: i64) -> i32 {
-    repo::find_relief_application(world.system.store(), id)
+    repo::find_relief_application(&world.store, id)
         .await
         .unwrap()
         .unwrap()
@@ -81,7 +80,7 @@ async fn an_application_goes_from_the_founder_through_the_operator_to_an_officia
         let id = relief::apply(&world.system, &founder, world.stay_id, today())
             .await
             .unwrap();
-        let app = repo::find_relief_application(world.system.store(), id)
+        let app = repo::find_relief_application(&world.store, id)
             .await
             .unwrap()
             .unwrap();
@@ -117,7 +116,7 @@ async fn an_application_goes_from_the_founder_through_the_operator_to_an_officia
         )
         .await
         .unwrap();
-        let app = repo::find_relief_application(world.system.store(), id)
+        let app = repo::find_relief_application(&world.store, id)
             .await
             .unwrap()
             .unwrap();
@@ -125,7 +124,7 @@ async fn an_application_goes_from_the_founder_through_the_operator_to_an_officia
         assert_eq!(app.decision_reason.as_deref(), Some("eligible"));
 
         // The ledger runs from the move-in (2024-03) through today's month (2026-11).
-        let ledger = tenants::ledger_of_stay(world.system.store(), world.stay_id)
+        let ledger = tenants::ledger_of_stay(&world.store, world.stay_id)
             .await
             .unwrap();
         assert_eq!(ledger.len(), 33);
@@ -155,15 +154,7 @@ async fn an_application_goes_from_the_founder_through_the_operator_to_an_officia
             view.timeline.len() >= 5,
             "audit rows and mails make the timeline"
         );
-        assert!(
-            world
-                .system
-                .store()
-                .verify_audit()
-                .await
-                .unwrap()
-                .is_intact()
-        );
+        assert!(world.store.verify_audit().await.unwrap().is_intact());
         db.drop_db().await.unwrap();
     }
 }
@@ -356,7 +347,7 @@ async fn a_disputed_application_goes_back_to_the_founder_with_the_reason_and_can
         )
         .await
         .unwrap();
-        let app = repo::find_relief_application(world.system.store(), id)
+        let app = repo::find_relief_application(&world.store, id)
             .await
             .unwrap()
             .unwrap();
@@ -427,7 +418,7 @@ async fn extensions_are_asked_for_within_the_caps_and_lengthen_the_window_once_a
             .await
             .unwrap();
         assert_eq!(preview.window.unwrap().end, d(2027, 9, 14));
-        let mails = timeline::mails_of_case(world.system.store(), "extension_requests", id)
+        let mails = timeline::mails_of_case(&world.store, "extension_requests", id)
             .await
             .unwrap();
         assert!(

@@ -40,7 +40,7 @@ async fn approve_relief(world: &World) {
         .await
         .unwrap();
     let version = |id| async move {
-        relief_repo::find_relief_application(world.system.store(), id)
+        relief_repo::find_relief_application(&world.store, id)
             .await
             .unwrap()
             .unwrap()

@@ -155,13 +155,8 @@ async fn a_report_is_filed_returned_filed_again_and_accepted_through_the_pages()
         .unwrap()
         .parse()
         .unwrap();
-    let system = &world.system;
-    let version = |id| async move {
-        repo::find_report(system.store(), id)
-            .await
-            .unwrap()
-            .unwrap()
-    };
+    let store = &world.store;
+    let version = |id| async move { repo::find_report(store, id).await.unwrap().unwrap() };
 
     // The official returns it with a reason; a return without one comes back (400).
     let v = version(id).await.version.to_string();

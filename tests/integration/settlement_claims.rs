@@ -49,7 +49,7 @@ pub(crate) async fn generate(
 /// Stores ledger rows of `stay` (district finance, full waiver), `(month, waived
 /// fen, adjustment)`.
 pub(crate) async fn ledger(world: &World, stay: i64, rows: &[(&str, i64, bool)]) {
-    let w = world.system.store().write(&cli()).await.unwrap();
+    let w = world.store.write(&cli()).await.unwrap();
     let rows: Vec<NewLedgerRow> = rows
         .iter()
         .map(|(month, fen, adjustment)| NewLedgerRow {
@@ -72,7 +72,7 @@ pub(crate) async fn ledger(world: &World, stay: i64, rows: &[(&str, i64, bool)])
 
 /// District finance with `yuan` appropriated for `year`.
 pub(crate) async fn budget(world: &World, year: i32, yuan: i64) -> i64 {
-    let store = world.system.store();
+    let store = &world.store;
     let w = store.write(&cli()).await.unwrap();
     let source = match reference::find_fund_source_by_key(store, "district_finance")
         .await
@@ -106,10 +106,7 @@ pub(crate) async fn budget(world: &World, year: i32, yuan: i64) -> i64 {
 }
 
 pub(crate) async fn claim(world: &World, id: i64) -> repo::Claim {
-    repo::find_claim(world.system.store(), id)
-        .await
-        .unwrap()
-        .unwrap()
+    repo::find_claim(&world.store, id).await.unwrap().unwrap()
 }
 
 pub(crate) async fn submit(world: &World, actor: &Actor, id: i64) {
@@ -156,7 +153,7 @@ pub(crate) async fn pay(
 }
 
 pub(crate) async fn relief_version(world: &World, id: i64) -> i32 {
-    fuhua_store::repo::relief::find_relief_application(world.system.store(), id)
+    fuhua_store::repo::relief::find_relief_application(&world.store, id)
         .await
         .unwrap()
         .unwrap()
@@ -176,7 +173,7 @@ pub(crate) async fn items(world: &World, rows: &[(i64, &str)]) -> Vec<BatchItem>
 }
 
 pub(crate) async fn mails(world: &World, id: i64) -> Vec<(String, String)> {
-    let mut mails: Vec<_> = timeline::mails_of_case(world.system.store(), "settlement_claims", id)
+    let mut mails: Vec<_> = timeline::mails_of_case(&world.store, "settlement_claims", id)
         .await
         .unwrap()
         .into_iter()
@@ -224,7 +221,7 @@ async fn claims_come_from_the_approved_ledger_only_after_the_quarter_and_only_on
         )
         .await
         .unwrap();
-        let stored = tenants::ledger_of_stay(world.system.store(), world.stay_id)
+        let stored = tenants::ledger_of_stay(&world.store, world.stay_id)
             .await
             .unwrap();
         let in_quarter: Money = stored
@@ -282,7 +279,7 @@ async fn claims_come_from_the_approved_ledger_only_after_the_quarter_and_only_on
                 "operator.a@example.cn".to_owned()
             )]
         );
-        let rows = repo::rows_of_claim(world.system.store(), generated.id)
+        let rows = repo::rows_of_claim(&world.store, generated.id)
             .await
             .unwrap();
         assert_eq!(rows.iter().map(|r| r.waived).sum::<Money>(), in_quarter);
@@ -290,7 +287,7 @@ async fn claims_come_from_the_approved_ledger_only_after_the_quarter_and_only_on
         // Again: nothing new, nothing changed.
         let again = generate(&world, "2025Q4", today()).await;
         assert!(again.claims.is_empty());
-        let all = repo::list_claims(world.system.store(), &ClaimFilter::default(), 100)
+        let all = repo::list_claims(&world.store, &ClaimFilter::default(), 100)
             .await
             .unwrap();
         assert_eq!(all.len(), 1);
@@ -363,9 +360,7 @@ async fn a_late_move_out_is_a_negative_adjustment_in_the_next_claim_and_the_paid
         assert_eq!(q1.adjustments, 1, "December's change is an adjustment row");
         assert_eq!(q1.rows, 2, "January's rows belong to the quarter");
         assert_eq!(q1.total, Money::yuan(3_000 + 500 - 3_000));
-        let rows = repo::rows_of_claim(world.system.store(), q1.id)
-            .await
-            .unwrap();
+        let rows = repo::rows_of_claim(&world.store, q1.id).await.unwrap();
         let december: Vec<_> = rows.iter().filter(|r| r.month == "2025-12").collect();
         assert_eq!(december.len(), 1);
         assert_eq!(december[0].waived, Money::yuan(-3_000));
@@ -373,10 +368,7 @@ async fn a_late_move_out_is_a_negative_adjustment_in_the_next_claim_and_the_paid
         // The paid claim is untouched.
         assert_eq!(claim(&world, q4).await, paid);
         assert_eq!(
-            repo::rows_of_claim(world.system.store(), q4)
-                .await
-                .unwrap()
-                .len(),
+            repo::rows_of_claim(&world.store, q4).await.unwrap().len(),
             3
         );
     }
@@ -533,7 +525,7 @@ async fn approval_beyond_the_appropriation_needs_a_finance_override_with_a_reaso
             .await
             .unwrap();
         approve(&world, &official, id).await.unwrap();
-        let reservations = awards::list_reservations(world.system.store(), appropriation)
+        let reservations = awards::list_reservations(&world.store, appropriation)
             .await
             .unwrap();
         assert_eq!(reservations.len(), 1);
@@ -543,7 +535,7 @@ async fn approval_beyond_the_appropriation_needs_a_finance_override_with_a_reaso
             Some("追加预算已报批，先行拨付")
         );
         assert_eq!(reservations[0].reserved_by, Some(finance.user_id));
-        let audit = timeline::audit_of(world.system.store(), "settlement_claims", id)
+        let audit = timeline::audit_of(&world.store, "settlement_claims", id)
             .await
             .unwrap();
         assert!(

@@ -76,7 +76,7 @@ fn error_cells(report: &ImportReport) -> Vec<(u32, String)> {
 }
 
 async fn written(world: &World) -> (i64, i64, i64, usize) {
-    let store = world.system.store();
+    let store = &world.store;
     (
         repo::count(store, "people").await.unwrap(),
         repo::count(store, "entities").await.unwrap(),
@@ -193,7 +193,7 @@ async fn a_row_overlapping_a_recorded_stay_is_refused_naming_it_and_nothing_of_t
 
         // After its move-out is recorded, the same entity imports into carrier B,
         // linked to the records it already has.
-        let stay = fuhua_store::repo::tenants::find_stay(world.system.store(), world.stay_id)
+        let stay = fuhua_store::repo::tenants::find_stay(&world.store, world.stay_id)
             .await
             .unwrap()
             .unwrap();
@@ -225,7 +225,7 @@ async fn a_row_overlapping_a_recorded_stay_is_refused_naming_it_and_nothing_of_t
             (1, 1, 2),
             "one new founder and entity, two stays"
         );
-        let rows = world.system.store().audit_rows(0, 100_000).await.unwrap();
+        let rows = world.store.audit_rows(0, 100_000).await.unwrap();
         assert!(rows[before.3..].iter().all(|r| r.actor == "system:cli"));
         db.drop_db().await.unwrap();
     }
@@ -421,11 +421,7 @@ async fn a_50_mb_upload_and_a_file_that_is_not_a_spreadsheet_are_refused_and_not
         let world = world::build(&db).await;
         let operator = world.actor("operator.a").await;
         let by = Acting::User(&operator);
-        let documents = || async {
-            repo::count(world.system.store(), "documents")
-                .await
-                .unwrap()
-        };
+        let documents = || async { repo::count(&world.store, "documents").await.unwrap() };
         let before = documents().await;
         let huge = vec![b'a'; 50 * 1024 * 1024];
         for (bytes, code) in [

@@ -65,8 +65,7 @@ fn problems(error: ServiceError) -> Vec<Problem> {
 
 async fn audit_actions(world: &World) -> Vec<(String, String, String)> {
     world
-        .system
-        .store()
+        .store
         .audit_rows(0, 10_000)
         .await
         .unwrap()
@@ -76,7 +75,7 @@ async fn audit_actions(world: &World) -> Vec<(String, String, String)> {
 }
 
 async fn counts(world: &World) -> (i64, i64, i64) {
-    let store = world.system.store();
+    let store = &world.store;
     (
         repo::count(store, "people").await.unwrap(),
         repo::count(store, "entities").await.unwrap(),
@@ -120,7 +119,7 @@ async fn an_operator_records_a_move_in_of_a_new_entity_and_founder_with_audit_ro
             ]
         );
         // The audit row carries the keyed hash, never the resident ID.
-        let rows = world.system.store().audit_rows(0, 10_000).await.unwrap();
+        let rows = world.store.audit_rows(0, 10_000).await.unwrap();
         let person_row = rows.iter().rev().find(|r| r.entity == "people").unwrap();
         assert!(
             !person_row
@@ -139,7 +138,7 @@ async fn a_founder_and_entity_already_on_record_are_linked_not_recorded_twice_ac
         let world = world::build(&db).await;
         let official = world.actor("official.district").await;
         // The entity leaves carrier A, then moves into carrier B (another street).
-        let stay = store_tenants::find_stay(world.system.store(), world.stay_id)
+        let stay = store_tenants::find_stay(&world.store, world.stay_id)
             .await
             .unwrap()
             .unwrap();
@@ -396,7 +395,7 @@ async fn move_out_rent_and_jobs_change_a_stay_by_version_with_audit_rows() {
                 ("operator.a".to_owned(), "move_out".to_owned()),
             ]
         );
-        let stored = store_tenants::find_stay(world.system.store(), world.stay_id)
+        let stored = store_tenants::find_stay(&world.store, world.stay_id)
             .await
             .unwrap()
             .unwrap();

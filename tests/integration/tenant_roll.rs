@@ -20,12 +20,7 @@ use crate::world::{self, World, credit, d, resident};
 /// Adds `n` tenants to carrier A, moving in on successive days from 2023-01-01;
 /// every third has moved out by 2024-06-30; names 青岛甲… sort in insertion order.
 async fn add_tenants(world: &World, n: u32) -> Vec<i64> {
-    let w = world
-        .system
-        .store()
-        .write(&AuditActor::cli())
-        .await
-        .unwrap();
+    let w = world.store.write(&AuditActor::cli()).await.unwrap();
     let mut stays = Vec::new();
     for i in 0..n {
         let person = people::add_person(
@@ -257,12 +252,7 @@ async fn keyset_pages_neither_skip_nor_repeat_and_filters_hold() {
         // Graduates are the even ones; of those, the moved-out are multiples of 6.
         assert_eq!(active.len(), 30 - 10 + 1);
         // Window ending within 90 days, soonest first.
-        let w = world
-            .system
-            .store()
-            .write(&AuditActor::cli())
-            .await
-            .unwrap();
+        let w = world.store.write(&AuditActor::cli()).await.unwrap();
         repo::set_window_end(&w, added[5], Some(d(2027, 1, 10)))
             .await
             .unwrap();

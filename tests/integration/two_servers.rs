@@ -83,7 +83,7 @@ async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
     let id = relief::apply(&world.system, &founder, world.stay_id, today())
         .await
         .unwrap();
-    let v = repo::find_relief_application(world.system.store(), id)
+    let v = repo::find_relief_application(&world.store, id)
         .await
         .unwrap()
         .unwrap()
@@ -124,7 +124,7 @@ async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
     );
     let page = page.text().await.unwrap();
     let csrf = csrf_of(&page);
-    let version = repo::find_relief_application(world.system.store(), id)
+    let version = repo::find_relief_application(&world.store, id)
         .await
         .unwrap()
         .unwrap()
@@ -165,7 +165,7 @@ async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
         [303, 409],
         "one decision wins, the other is told of the conflict"
     );
-    let app = repo::find_relief_application(world.system.store(), id)
+    let app = repo::find_relief_application(&world.store, id)
         .await
         .unwrap()
         .unwrap();
@@ -173,9 +173,7 @@ async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
 
     // A mail sender in each server: every queued mail reaches the SMTP server once.
     let mut smtp = TestSmtp::start().await.unwrap();
-    let pending = outbox::count(world.system.store(), "pending")
-        .await
-        .unwrap();
+    let pending = outbox::count(&world.store, "pending").await.unwrap();
     assert!(
         pending >= 4,
         "submitted, confirmed and two decided mails: {pending}"
@@ -200,12 +198,7 @@ async fn two_servers_share_sessions_decide_once_and_send_each_mail_once() {
         pending as usize,
         "no mail is sent twice"
     );
-    assert_eq!(
-        outbox::count(world.system.store(), "pending")
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(outbox::count(&world.store, "pending").await.unwrap(), 0);
     for server in [one, two] {
         let _ = server.stop.send(());
         server.task.await.unwrap();

@@ -16,7 +16,7 @@ use fuhua_store::repo::reference::{
 };
 use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewStay};
 use fuhua_store::testing::TestDb;
-use fuhua_store::{Actor as AuditActor, password};
+use fuhua_store::{Actor as AuditActor, Store, password};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -46,6 +46,8 @@ pub const PASSWORD: &str = "journey-password-2026";
 
 pub struct World {
     pub system: System,
+    /// The store under `system`, for setting up and checking records directly.
+    pub store: Store,
     pub street_a: i64,
     pub street_b: i64,
     pub carrier_a: i64,
@@ -58,7 +60,7 @@ pub struct World {
 
 impl World {
     pub async fn actor(&self, username: &str) -> Actor {
-        actor_by_username(self.system.store(), username)
+        actor_by_username(&self.store, username)
             .await
             .unwrap()
             .unwrap()
@@ -236,6 +238,7 @@ pub async fn build(db: &TestDb) -> World {
     w.commit().await.unwrap();
     World {
         system: System::from_store(db.store.clone()),
+        store: db.store.clone(),
         street_a: streets[0].id,
         street_b: streets[1].id,
         carrier_a: carrier_ids[0],

@@ -32,10 +32,11 @@ impl std::fmt::Debug for UserRequest {
 
 /// Creates a user with one role, resolving its scope, in one audited change.
 pub async fn add_user(
-    store: &Store,
+    system: &crate::System,
     actor: &Actor,
     request: &UserRequest,
 ) -> Result<User, StoreError> {
+    let store = system.store();
     people::check_username(&request.username)?;
     if !people::ROLES.contains(&request.role.as_str()) {
         return Err(StoreError::Invalid(format!(
@@ -108,8 +109,8 @@ pub async fn add_user(
 }
 
 /// Whether an account with this username exists.
-pub async fn user_exists(store: &Store, username: &str) -> Result<bool, StoreError> {
-    Ok(people::find_user(store, username).await?.is_some())
+pub async fn user_exists(system: &crate::System, username: &str) -> Result<bool, StoreError> {
+    Ok(people::find_user(system.store(), username).await?.is_some())
 }
 
 /// The acting user behind a stored account: its roles and scopes. An unknown role

@@ -26,4 +26,4 @@ pub use fuhua_store::audit::{Broken, Checkpoint, Verification};
 /// The name an audit row records (a user or `system:cli`); the acting user of a use
 /// case is [`actor::Actor`].
 pub use fuhua_store::{Actor, StoreError};
-pub use system::{Settings, System};
+pub use system::{Settings, System, open_store};

@@ -4,12 +4,15 @@ use std::path::Path;
 
 use fuhua_core::ParameterSet;
 use fuhua_store::repo::reference;
-use fuhua_store::{Store, StoreConfig, StoreError};
+use fuhua_store::{Checkpoint, Store, StoreConfig, StoreError, Verification};
 
 /// A URL with its password replaced, fit for logs and `Debug`.
 pub use fuhua_store::config::redact_url;
 
-/// The open platform: the store and what the portal needs from it.
+/// The open platform: the store behind the use cases. Nothing outside this crate
+/// reaches the store through it: the portal and the command line act through the
+/// use cases, and what runs beside them (the demo's seeding, the outbox sender) is
+/// handed the store where the process is put together (`Store::open`).
 #[derive(Debug, Clone)]
 pub struct System {
     store: Store,
@@ -35,25 +38,56 @@ impl std::fmt::Debug for Settings<'_> {
     }
 }
 
+/// Opens the store the settings name; with `migrate`, applies pending migrations.
+/// For what is put together beside the use cases (the demo's seeding, the outbox
+/// sender); everything else goes through a [`System`].
+pub async fn open_store(settings: &Settings<'_>, migrate: bool) -> Result<Store, StoreError> {
+    let config = StoreConfig::new(settings.database_url, settings.data_dir, settings.data_key)?;
+    tracing::info!(database = ?config.database, "opening the store");
+    let store = Store::open(&config).await?;
+    if migrate {
+        store.migrate().await?;
+    }
+    Ok(store)
+}
+
 impl System {
     /// Opens the store; with `migrate`, applies pending migrations (the embedded
     /// default and `fuhua serve` do; `fuhua migrate` does it explicitly).
     pub async fn open(settings: &Settings<'_>, migrate: bool) -> Result<System, StoreError> {
-        let config = StoreConfig::new(settings.database_url, settings.data_dir, settings.data_key)?;
-        tracing::info!(database = ?config.database, "opening the store");
-        let store = Store::open(&config).await?;
-        if migrate {
-            store.migrate().await?;
-        }
-        Ok(System { store })
+        Ok(System {
+            store: open_store(settings, migrate).await?,
+        })
     }
 
     pub fn from_store(store: Store) -> System {
         System { store }
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// The applied migrations' names, oldest first (`fuhua migrate`).
+    pub async fn applied_migrations(&self) -> Result<Vec<String>, StoreError> {
+        self.store.applied_migrations().await
+    }
+
+    /// Checks the audit chain from its first row (`fuhua audit verify`, SPEC §6);
+    /// with `expected`, also that a head recorded earlier is still in it.
+    pub async fn verify_audit(
+        &self,
+        expected: Option<&Checkpoint>,
+    ) -> Result<Verification, StoreError> {
+        match expected {
+            None => self.store.verify_audit().await,
+            Some(head) => self.store.verify_audit_against(head).await,
+        }
     }
 
     /// The dated parameters as officials have set them.

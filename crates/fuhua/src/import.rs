@@ -72,15 +72,7 @@ pub async fn tenants(
     as_user: Option<&str>,
     args: TenantsArgs,
 ) -> Result<ExitCode, String> {
-    let user = match as_user {
-        None => None,
-        Some(name) => Some(
-            fuhua_service::auth::actor_for_username(system, name)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("--as {name}: there is no such active user"))?,
-        ),
-    };
+    let user = crate::acting_user(system, as_user).await?;
     let acting = user.as_ref().map_or(Acting::Cli, Acting::User);
     let bytes = read_file(&args.file)?;
     let today = fuhua_core::dates::shanghai_today();

@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand};
 use fuhua_demo::{self as demo, LoadOutcome};
 use fuhua_portal::{AppState, Clock};
 use fuhua_service::accounts::{self, UserRequest};
+use fuhua_service::actor::Actor as User;
 use fuhua_service::{Actor, Broken, Checkpoint, Settings, System};
+use fuhua_store::Store;
 use tracing_subscriber::EnvFilter;
 
 mod remind;
@@ -49,8 +51,9 @@ struct DataArgs {
     /// Directory for the embedded database and its key file; created when missing.
     #[arg(long, global = true, env = "FUHUA_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
-    /// Record changes made from the command line under this user (default: the
-    /// actor system:cli).
+    /// Act as this user (an active account): changes are recorded under it, and
+    /// `import` and `settle` are checked against its roles and scope as when it is
+    /// signed in (default: the actor system:cli, for every carrier).
     #[arg(long = "as", global = true, value_name = "USERNAME")]
     as_user: Option<String>,
 }
@@ -255,11 +258,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Serve(args) => serve(&settings, cli.data.as_user.as_deref(), args).await,
         Command::Migrate(args) => migrate(&settings, args).await,
         Command::Demo(args) => {
-            let system = open(&settings, true).await?;
+            // The demo is seed data: written to the store where the process is put
+            // together, its cases then made through the use cases.
+            let store = open_store(&settings, true).await?;
+            let system = System::from_store(store.clone());
             let actor = actor(&system, cli.data.as_user.as_deref()).await?;
-            load_demo(&system, &actor).await?;
+            load_demo(&store, &actor).await?;
             if let Some(n) = args.tenants {
-                add_bulk_tenants(&system, &actor, n).await?;
+                add_bulk_tenants(&store, &actor, n).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -269,8 +275,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             add_user(&system, &actor, args).await
         }
         Command::Mail(MailCommand::Send) => {
-            let system = open(&settings, true).await?;
-            let report = fuhua_mail::send_once_from_env(system.store(), settings.data_dir)
+            let store = open_store(&settings, true).await?;
+            let report = fuhua_mail::send_once_from_env(&store, settings.data_dir)
                 .await
                 .map_err(|e| e.to_string())?;
             println_out(&report.to_string());
@@ -282,8 +288,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Settle(args) => {
             let system = open(&settings, true).await?;
-            let actor = actor(&system, cli.data.as_user.as_deref()).await?;
-            settle::run(&system, &actor, &args).await
+            let user = acting_user(&system, cli.data.as_user.as_deref()).await?;
+            settle::run(&system, user.as_ref(), &args).await
         }
         Command::Audit(AuditCommand::Verify(args)) => {
             let system = open(&settings, false).await?;
@@ -298,12 +304,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 
 /// `fuhua audit verify`: the scheme, the rows, the head to record; 1 when broken.
 async fn verify_audit(system: &System, args: VerifyArgs) -> Result<ExitCode, String> {
-    let store = system.store();
-    let verification = match &args.expect {
-        None => store.verify_audit().await,
-        Some(expected) => store.verify_audit_against(expected).await,
-    }
-    .map_err(|e| e.to_string())?;
+    let verification = system
+        .verify_audit(args.expect.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
     println_out(&format!("scheme: {}", verification.scheme));
     match verification.broken {
         None => {
@@ -347,28 +351,39 @@ async fn open(settings: &Settings<'_>, migrate: bool) -> Result<System, String> 
         .map_err(|e| e.to_string())
 }
 
-/// The actor for command-line changes: the user named by --as (who must exist),
-/// or system:cli.
+async fn open_store(settings: &Settings<'_>, migrate: bool) -> Result<Store, String> {
+    fuhua_service::open_store(settings, migrate)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The user named by --as, with the roles and scopes of the account (an active
+/// one), acting as when signed in; `None` without --as.
+pub(crate) async fn acting_user(
+    system: &System,
+    as_user: Option<&str>,
+) -> Result<Option<User>, String> {
+    let Some(name) = as_user else {
+        return Ok(None);
+    };
+    fuhua_service::auth::actor_for_username(system, name)
+        .await
+        .map_err(|e| e.to_string())?
+        .map(Some)
+        .ok_or_else(|| format!("--as {name}: there is no such active user"))
+}
+
+/// The name audit rows record for command-line changes: the --as user (an active
+/// account) or system:cli.
 async fn actor(system: &System, as_user: Option<&str>) -> Result<Actor, String> {
-    match as_user {
-        None => Ok(Actor::cli()),
-        Some(name) => {
-            if accounts::user_exists(system.store(), name)
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                Ok(Actor::user(name))
-            } else {
-                Err(format!("--as {name}: there is no such user"))
-            }
-        }
-    }
+    Ok(acting_user(system, as_user)
+        .await?
+        .map_or_else(Actor::cli, |user| user.audit_actor()))
 }
 
 async fn migrate(settings: &Settings<'_>, args: MigrateArgs) -> Result<ExitCode, String> {
     let system = open(settings, !args.status).await?;
     let applied = system
-        .store()
         .applied_migrations()
         .await
         .map_err(|e| e.to_string())?;
@@ -378,12 +393,12 @@ async fn migrate(settings: &Settings<'_>, args: MigrateArgs) -> Result<ExitCode,
     println_out(&format!(
         "{} migrations applied on {}",
         applied.len(),
-        system.store().backend()
+        system.backend()
     ));
     Ok(ExitCode::SUCCESS)
 }
 
-async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
+async fn load_demo(store: &Store, actor: &Actor) -> Result<(), String> {
     let today = fuhua_core::dates::shanghai_today();
     let bar = indicatif::ProgressBar::new(0);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -395,7 +410,7 @@ async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let outcome = demo::load(system.store(), actor, today, &progress)
+    let outcome = demo::load(store, actor, today, &progress)
         .await
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
@@ -426,18 +441,16 @@ async fn load_demo(system: &System, actor: &Actor) -> Result<(), String> {
 }
 
 /// `fuhua demo --tenants N`: N more tenants, with a progress bar.
-async fn add_bulk_tenants(system: &System, actor: &Actor, n: u64) -> Result<(), String> {
+async fn add_bulk_tenants(store: &Store, actor: &Actor, n: u64) -> Result<(), String> {
     let bar = indicatif::ProgressBar::new(n);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template("tenants [{bar:30}] {pos}/{len}") {
         bar.set_style(style);
     }
     let today = fuhua_core::dates::shanghai_today();
-    let added = demo::bulk::add_tenants(system.store(), actor, n, today, &|done, _| {
-        bar.set_position(done)
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let added = demo::bulk::add_tenants(store, actor, n, today, &|done, _| bar.set_position(done))
+        .await
+        .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     println_out(&format!(
         "added {added} tenants to the demo district's carriers"
@@ -475,7 +488,7 @@ async fn add_user(system: &System, actor: &Actor, args: UserAddArgs) -> Result<E
         role: args.role,
         scope: args.scope,
     };
-    let user = accounts::add_user(system.store(), actor, &request)
+    let user = accounts::add_user(system, actor, &request)
         .await
         .map_err(|e| e.to_string())?;
     println_out(&format!(
@@ -490,14 +503,16 @@ async fn serve(
     as_user: Option<&str>,
     args: ServeArgs,
 ) -> Result<ExitCode, String> {
-    let system = open(settings, true).await?;
+    // The store goes to the use cases (through the System), the demo's seeding and
+    // the outbox sender.
+    let store = open_store(settings, true).await?;
+    let system = System::from_store(store.clone());
     if args.demo {
         let actor = actor(&system, as_user).await?;
-        load_demo(&system, &actor).await?;
+        load_demo(&store, &actor).await?;
     }
     let params = system.parameters().await.map_err(|e| e.to_string())?;
-    let backend = system.store().backend();
-    let store = system.store().clone();
+    let backend = system.backend();
     let system_for_jobs = system.clone();
     let portal = fuhua_portal::PortalSettings::from_env().map_err(|e| e.to_string())?;
     let state = AppState::with_system_settings(params, Clock::Shanghai, system, portal)

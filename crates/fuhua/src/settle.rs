@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use fuhua_core::Lang;
+use fuhua_service::actor::Actor;
 use fuhua_service::claims::{self, Initiator, Progress, Quarter, money_text};
-use fuhua_service::{Actor, ServiceError, System};
+use fuhua_service::{ServiceError, System};
 
 /// The arguments of `fuhua settle`.
 #[derive(Debug, Args)]
@@ -17,9 +18,17 @@ pub struct SettleArgs {
     pub quarter: String,
 }
 
-/// Runs `fuhua settle` as `actor` (system:cli or the --as user): 0 when the claims
-/// are generated or there was nothing new, 1 with a message otherwise.
-pub async fn run(system: &System, actor: &Actor, args: &SettleArgs) -> Result<ExitCode, String> {
+/// Runs `fuhua settle`: as the --as user when given (an official, for the carriers
+/// of the official's jurisdiction, as the generate button does; anyone else is
+/// refused), otherwise as `system:cli` for every carrier. 0 when the claims are
+/// generated or there was nothing new, 1 with a message otherwise.
+pub async fn run(
+    system: &System,
+    user: Option<&Actor>,
+    args: &SettleArgs,
+) -> Result<ExitCode, String> {
+    let cli = fuhua_service::Actor::cli();
+    let initiator = user.map_or(Initiator::Command(&cli), Initiator::Official);
     let quarter = Quarter::parse("--quarter", &args.quarter).map_err(|p| {
         format!(
             "--quarter: {} ({})",
@@ -35,7 +44,7 @@ pub async fn run(system: &System, actor: &Actor, args: &SettleArgs) -> Result<Ex
     }
     let result = claims::generate(
         system,
-        Initiator::Command(actor),
+        initiator,
         quarter,
         today,
         &mut |progress| match progress {

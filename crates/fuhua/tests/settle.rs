@@ -143,6 +143,22 @@ async fn settle_finds_the_demo_quarters_settled_and_generates_a_new_claim_once()
 
     // A month not claimed yet: one new claim, then nothing more.
     add_unclaimed_row(&dir, &last_month).await;
+    // --as acts as that user: an operator may not generate claims, and an unknown
+    // account is named; neither generates anything.
+    let operator = fuhua(&dir, &["--as", "operator", "settle", "--quarter", &quarter]);
+    assert_eq!(
+        operator.status.code(),
+        Some(1),
+        "{}",
+        text(&operator.stdout)
+    );
+    let nobody = fuhua(&dir, &["--as", "nobody", "settle", "--quarter", &quarter]);
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(
+        text(&nobody.stderr).contains("--as nobody"),
+        "{}",
+        text(&nobody.stderr)
+    );
     let first = fuhua(&dir, &["settle", "--quarter", &quarter]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let out = text(&first.stdout);

@@ -10,7 +10,9 @@ use fuhua_core::CreditCode;
 use fuhua_service::accounts::actor_by_username;
 use fuhua_service::actor::Actor;
 use fuhua_service::relief::{self, Decision, DecisionReason};
-use fuhua_service::{ServiceError, System, extension};
+use fuhua_service::{ServiceError, extension};
+
+use super::steps::Seeding;
 use fuhua_store::repo::relief::find_relief_application;
 use fuhua_store::repo::{self, tenants};
 use fuhua_store::{Store, StoreError};
@@ -39,7 +41,7 @@ pub(super) async fn make(
     district: &DemoDistrict,
     progress: &dyn Fn(&str, u64, u64),
 ) -> Result<(), DemoError> {
-    let system = System::from_store(store.clone());
+    let system = Seeding::new(store);
     let cases = &district.cases;
     let total = (cases.relief.len() + cases.extensions.len()) as u64;
     let mut done = 0;
@@ -58,7 +60,7 @@ pub(super) async fn make(
 }
 
 /// The acting user behind a demo account.
-async fn actor(system: &System, username: &str) -> Result<Actor, DemoError> {
+async fn actor(system: &Seeding, username: &str) -> Result<Actor, DemoError> {
     actor_by_username(system.store(), username)
         .await?
         .ok_or_else(|| DemoError::Missing {
@@ -67,7 +69,7 @@ async fn actor(system: &System, username: &str) -> Result<Actor, DemoError> {
 }
 
 /// The database id of the entity with this credit code.
-async fn entity_id(system: &System, code: &str) -> Result<i64, DemoError> {
+async fn entity_id(system: &Seeding, code: &str) -> Result<i64, DemoError> {
     let parsed = CreditCode::parse(code)
         .map_err(|e| StoreError::Invalid(format!("credit code {code} is not valid: {e}")))?;
     let missing = || DemoError::Missing {
@@ -80,7 +82,7 @@ async fn entity_id(system: &System, code: &str) -> Result<i64, DemoError> {
 }
 
 /// The database id of the planned stay (natural key: entity and move-in).
-async fn stay_id(system: &System, case: &PlannedRelief) -> Result<i64, DemoError> {
+async fn stay_id(system: &Seeding, case: &PlannedRelief) -> Result<i64, DemoError> {
     let entity = entity_id(system, &case.entity).await?;
     tenants::stays_of_entity(system.store(), entity)
         .await?
@@ -96,7 +98,7 @@ async fn stay_id(system: &System, case: &PlannedRelief) -> Result<i64, DemoError
 }
 
 /// The case's version now (the use cases refuse a move on a stale version).
-async fn version(system: &System, id: i64) -> Result<i32, DemoError> {
+async fn version(system: &Seeding, id: i64) -> Result<i32, DemoError> {
     find_relief_application(system.store(), id)
         .await?
         .map(|a| a.version)
@@ -116,7 +118,7 @@ fn failed(case: &PlannedRelief, action: &str) -> impl FnOnce(ServiceError) -> De
 
 /// One application taken as far as planned: applied, then confirmed, then approved.
 async fn relief_case(
-    system: &System,
+    system: &Seeding,
     case: &PlannedRelief,
     district: &DemoDistrict,
 ) -> Result<(), DemoError> {
@@ -150,7 +152,7 @@ async fn relief_case(
 
 /// One extension request, left waiting for an official.
 async fn extension_case(
-    system: &System,
+    system: &Seeding,
     case: &PlannedExtension,
     district: &DemoDistrict,
 ) -> Result<(), DemoError> {

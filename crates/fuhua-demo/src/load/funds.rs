@@ -3,8 +3,8 @@
 //! `finance::add_appropriation`: the same checks, scope and audit rows as from the
 //! finance pages. A source or an appropriation on record already is left alone.
 
+use super::steps::Seeding;
 use fuhua_core::vocab::FundingSource;
-use fuhua_service::System;
 use fuhua_service::finance::{self, FundSourceInput};
 use fuhua_store::repo::reference;
 
@@ -16,7 +16,7 @@ use crate::model::DemoDistrict;
 const STEP: &str = "funds";
 
 pub(super) async fn make(
-    system: &System,
+    system: &Seeding,
     users: &mut Users<'_>,
     district: &DemoDistrict,
     progress: &dyn Fn(&str, u64, u64),

@@ -6,7 +6,7 @@
 //! leaves unfiled has no report; a filed one the plan leaves undecided waits for an
 //! official. A report on record already is taken from where it stands.
 
-use fuhua_service::System;
+use super::steps::Seeding;
 use fuhua_service::reports::{self, Decision, FiguresForm};
 use fuhua_store::repo::reports as repo;
 use fuhua_waiver::MonthlyReportState;
@@ -30,7 +30,7 @@ fn form(report: &MonthlyReport) -> FiguresForm {
 }
 
 pub(super) async fn make(
-    system: &System,
+    system: &Seeding,
     users: &mut Users<'_>,
     district: &DemoDistrict,
     ids: &Ids,

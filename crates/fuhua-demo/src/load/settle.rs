@@ -8,7 +8,7 @@
 //! claims the first is submitted and waits for an official, the others wait for
 //! their operators. A claim on record is taken from where it stands.
 
-use fuhua_service::System;
+use super::steps::Seeding;
 use fuhua_service::claims::{
     self, ClaimDecision, ClaimRecord, ClaimState, Initiator, PaymentInput, Quarter,
 };
@@ -28,7 +28,7 @@ const APPROVAL_NOTE: &str = "结算明细与已批准的减免台账一致，同
 const PER_QUARTER: u64 = 10_000;
 
 pub(super) async fn make(
-    system: &System,
+    system: &Seeding,
     users: &mut Users<'_>,
     district: &DemoDistrict,
     progress: &dyn Fn(&str, u64, u64),
@@ -76,7 +76,7 @@ pub(super) async fn make(
 
 /// Takes one claim, step by step, as far as `target` (submitted, or paid).
 async fn advance(
-    system: &System,
+    system: &Seeding,
     users: &mut Users<'_>,
     district: &DemoDistrict,
     quarter: Quarter,

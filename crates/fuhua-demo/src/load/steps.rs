@@ -41,7 +41,7 @@ pub(super) async fn make(
     district: &DemoDistrict,
     progress: &dyn Fn(&str, u64, u64),
 ) -> Result<(), DemoError> {
-    let system = System::from_store(store.clone());
+    let system = Seeding::new(store);
     if !cases::made(store).await? {
         cases::make(store, district, progress).await?;
     }
@@ -53,14 +53,44 @@ pub(super) async fn make(
     settle::make(&system, &mut users, district, progress).await
 }
 
+/// The use cases ([`System`]) and the store under them, as the demo's loading holds
+/// them: it seeds the store, makes its cases through the use cases and reads back
+/// what they made. Outside the demo, nothing reaches the store through a `System`.
+pub(super) struct Seeding {
+    system: System,
+    store: Store,
+}
+
+impl Seeding {
+    pub(super) fn new(store: &Store) -> Seeding {
+        Seeding {
+            system: System::from_store(store.clone()),
+            store: store.clone(),
+        }
+    }
+
+    /// The store, for reading back what the use cases made.
+    pub(super) fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl std::ops::Deref for Seeding {
+    type Target = System;
+
+    fn deref(&self) -> &System {
+        &self.system
+    }
+}
+
 /// The demo's users as the use cases know them, read once each.
 pub(super) struct Users<'a> {
-    system: &'a System,
+    system: &'a Seeding,
     known: HashMap<String, User>,
 }
 
 impl<'a> Users<'a> {
-    pub(super) fn new(system: &'a System) -> Users<'a> {
+    pub(super) fn new(system: &'a Seeding) -> Users<'a> {
         Users {
             system,
             known: HashMap::new(),

@@ -2,7 +2,7 @@
 //! what each README account finds waiting, and what happens when the step is cut
 //! short or refused.
 
-use fuhua_service::System;
+use crate::load::steps::Seeding;
 use fuhua_service::accounts::actor_by_username;
 use fuhua_service::actor::Actor as User;
 use fuhua_service::relief::{self, ListQuery};
@@ -21,7 +21,7 @@ async fn user(store: &Store, username: &str) -> User {
 }
 
 /// How many applications `username` sees in `state` (the list's total).
-async fn listed(system: &System, username: &str, state: ReliefState) -> u64 {
+async fn listed(system: &Seeding, username: &str, state: ReliefState) -> u64 {
     let actor = user(system.store(), username).await;
     let query = ListQuery {
         state: Some(state),
@@ -36,7 +36,7 @@ async fn every_readme_account_finds_its_cases_waiting() {
     let db = TestDb::sqlite().await.unwrap();
     let store = &db.store;
     load(store, &Actor::cli(), today(), &quiet).await.unwrap();
-    let system = System::from_store(store.clone());
+    let system = Seeding::new(store);
 
     // 陈晓雨: one application approved with its ledger, one waiting for the operator.
     let chen = user(store, "entrepreneur").await;

@@ -320,7 +320,13 @@ async fn an_account_other_than_an_administrator_is_refused() {
         role: "entrepreneur".into(),
         scope: None,
     };
-    add_user(store, &Actor::cli(), &request).await.unwrap();
+    add_user(
+        &fuhua_service::System::from_store(store.clone()),
+        &Actor::cli(),
+        &request,
+    )
+    .await
+    .unwrap();
     match load(store, &Actor::cli(), today(), &quiet).await {
         Err(DemoError::Store(StoreError::Invalid(message))) => assert_eq!(message, NOT_EMPTY),
         other => panic!("expected a refusal, got {other:?}"),
@@ -342,7 +348,13 @@ async fn a_first_administrator_does_not_block_the_demo() {
         role: "admin".into(),
         scope: None,
     };
-    let admin = add_user(store, &Actor::cli(), &request).await.unwrap();
+    let admin = add_user(
+        &fuhua_service::System::from_store(store.clone()),
+        &Actor::cli(),
+        &request,
+    )
+    .await
+    .unwrap();
     let outcome = load(store, &Actor::user("admin"), today(), &quiet)
         .await
         .unwrap();

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use fuhua_core::{Money, YearMonth};
-use fuhua_service::System;
 use fuhua_service::accounts::actor_by_username;
 use fuhua_service::claims::{self, ClaimState};
 use fuhua_service::finance;
@@ -35,7 +34,7 @@ async fn reports_funds_and_settled_quarters_are_made_by_the_users_who_would_make
     let store = &db.store;
     load(store, &Actor::cli(), today(), &quiet).await.unwrap();
     let plan = plan(today());
-    let system = System::from_store(store.clone());
+    let system = crate::load::steps::Seeding::new(store);
     let usernames: HashMap<i64, String> = people::list_users(store)
         .await
         .unwrap()
@@ -228,7 +227,7 @@ async fn a_load_cut_short_in_its_reports_is_finished_by_the_next_with_nothing_ma
         .unwrap();
     // The first run made the cases, the funds and the award history, and filed
     // half the reports before it stopped.
-    let system = System::from_store(store.clone());
+    let system = crate::load::steps::Seeding::new(store);
     crate::load::cases::make(store, &plan, &quiet)
         .await
         .unwrap();

@@ -168,7 +168,7 @@ pub fn routes(state: AppState) -> warp::filters::BoxedFilter<(Response,)> {
     let imports = import_routes(get.clone(), post.clone(), uploads.clone());
     let report_upload = warp::path!("reports" / "upload")
         .and(uploads)
-        .then(|w, sent| reports::upload(w, sent))
+        .then(reports::upload)
         .boxed();
     let reads = warp::path!("dashboard")
         .and(get.clone())
