@@ -278,7 +278,7 @@ fn the_first_admin_is_added_with_a_password_from_stdin_and_recorded_in_the_audit
     // Work done --as a user that does not exist is refused.
     let ghost = fuhua(&dir, &["--as", "ghost", "demo"], None);
     assert!(
-        text(&ghost.stderr).contains("--as ghost: there is no such user"),
+        text(&ghost.stderr).contains("--as ghost: there is no such active user"),
         "{}",
         text(&ghost.stderr)
     );
