@@ -8,10 +8,11 @@
 //! Written in batches of [`BATCH`] tenants, each batch one audited transaction.
 
 use chrono::{Days, NaiveDate};
-use fuhua_accreditation::{Accreditation, Carrier as RuleCarrier};
+use fuhua_accreditation::Carrier as RuleCarrier;
 use fuhua_core::ids::CREDIT_ALPHABET;
 use fuhua_core::vocab::FounderGroup;
 use fuhua_core::{CreditCode, Money, ParameterSet, ResidentId, YearMonth};
+use fuhua_service::relief::eligibility::rule_carrier_of;
 use fuhua_store::repo::people::{self, NewPerson};
 use fuhua_store::repo::tenants::{self, EntityKind, NewEntity, NewLedgerRow, NewStay};
 use fuhua_store::repo::{carriers, reference, roll};
@@ -197,20 +198,7 @@ async fn rule_carrier(
     carrier: &carriers::Carrier,
 ) -> Result<RuleCarrier, StoreError> {
     let records = carriers::list_accreditation_records(store, carrier.id).await?;
-    Ok(RuleCarrier {
-        kind: carrier.kind,
-        founding: carrier.founding,
-        waives_rent: carrier.waives_rent,
-        accreditations: records
-            .into_iter()
-            .map(|r| Accreditation {
-                level: r.level,
-                valid_from: r.valid_from,
-                valid_until: r.valid_until,
-                status: r.status,
-            })
-            .collect(),
-    })
+    Ok(rule_carrier_of(carrier, records))
 }
 
 /// An approved waiver on `stay` as the approval records it (R-WAIVER-*, clause 七):

@@ -30,9 +30,7 @@ pub async fn visible_carriers(system: &System, actor: &Actor) -> ServiceResult<V
     let store = system.store();
     let mut found: Vec<Carrier> = Vec::new();
     if let Some(jurisdictions) = scope::official_jurisdictions(system, actor).await? {
-        for j in jurisdictions {
-            found.extend(carriers::list_carriers_by_jurisdiction(store, j).await?);
-        }
+        found.extend(carriers::list_carriers_in_jurisdictions(store, &jurisdictions).await?);
     }
     for org in actor.operated_organisations() {
         found.extend(carriers::list_carriers_by_operator(store, org).await?);

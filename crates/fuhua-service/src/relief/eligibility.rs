@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use fuhua_accreditation::{Accreditation, Carrier as RuleCarrier};
 use fuhua_core::vocab::{FundingSource, Regime};
 use fuhua_core::{DateRange, Decision, Money, ParameterSet, Text, Trace};
-use fuhua_store::repo::carriers::{self, Carrier};
+use fuhua_store::repo::carriers::{self, AccreditationRecord, Carrier};
 use fuhua_store::repo::people::{self, Person};
 use fuhua_store::repo::relief as relief_repo;
 use fuhua_store::repo::tenants::{self, Entity, Stay};
@@ -41,7 +41,13 @@ pub struct Facts {
 
 async fn rule_carrier(system: &System, carrier: &Carrier) -> ServiceResult<RuleCarrier> {
     let records = carriers::list_accreditation_records(system.store(), carrier.id).await?;
-    Ok(RuleCarrier {
+    Ok(rule_carrier_of(carrier, records))
+}
+
+/// The rent rules' view of a carrier on record (R-ACCRED, R-WAIVER-REGIME, clause
+/// 七): its kind, founding and waiver, with every accreditation record.
+pub fn rule_carrier_of(carrier: &Carrier, records: Vec<AccreditationRecord>) -> RuleCarrier {
+    RuleCarrier {
         kind: carrier.kind,
         founding: carrier.founding,
         waives_rent: carrier.waives_rent,
@@ -54,7 +60,7 @@ async fn rule_carrier(system: &System, carrier: &Carrier) -> ServiceResult<RuleC
                 status: r.status,
             })
             .collect(),
-    })
+    }
 }
 
 async fn stays_of(system: &System, entity_id: i64) -> ServiceResult<Vec<RecordedStay>> {

@@ -212,6 +212,26 @@ pub async fn list_carriers_by_jurisdiction(
     .await
 }
 
+/// The carriers of any of `jurisdiction_ids` (an official's covered jurisdictions),
+/// in one query, by name.
+pub async fn list_carriers_in_jurisdictions(
+    store: &Store,
+    jurisdiction_ids: &[i64],
+) -> Result<Vec<Carrier>, StoreError> {
+    if jurisdiction_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    every(
+        store,
+        carrier::Entity::find()
+            .filter(carrier::Column::JurisdictionId.is_in(jurisdiction_ids.iter().copied()))
+            .order_by_asc(carrier::Column::Name)
+            .order_by_asc(carrier::Column::Id),
+        carrier_of,
+    )
+    .await
+}
+
 /// The carriers an operator organisation manages (an operator's scope, SPEC §1), by name.
 pub async fn list_carriers_by_operator(
     store: &Store,
