@@ -8,6 +8,7 @@ mod api_strict;
 mod api_waiver;
 mod auth;
 mod authz;
+mod authz_table;
 mod browser;
 mod browser_access;
 mod browser_import;
