@@ -14,8 +14,8 @@ use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
 use crate::chrome::{
-    self, Profile, Screen, assert_fits, click_to_next_page, fill, main_text, open, path, sign_in,
-    sign_out, wait_for,
+    self, Profile, Screen, click_to_next_page, fill, main_text, open, path, sign_in, sign_out,
+    wait_for,
 };
 use crate::world::{PASSWORD, resident};
 use crate::world_portal::WorldPortal;
@@ -32,20 +32,7 @@ const CARRIER: &str = "辛安街道创业孵化基地";
 
 /// Checks the page at phone width and saves it at desk and phone width.
 async fn step(web: &WebDriver, shots: &Path, name: &str) {
-    // The pictures show the page, not where the test left the caret.
-    web.execute("document.activeElement.blur();", vec![])
-        .await
-        .unwrap();
-    chrome::phone(web, PHONE, 844).await;
-    let (_, viewport) = chrome::widths(web).await;
-    assert_eq!(
-        viewport,
-        i64::from(PHONE),
-        "{name}: the viewport is a phone's"
-    );
-    assert_fits(web, name).await;
-    chrome::shoot(web, shots, &format!("{name}-phone"), PHONE).await;
-    chrome::shoot(web, shots, &format!("{name}-desk"), DESK).await;
+    chrome::fits_a_phone_and_shoot(web, shots, name, PHONE, DESK).await;
 }
 
 /// The text content of every element of `css` (also inside closed `<details>`).

@@ -188,7 +188,8 @@ async fn operator_files_a_report(web: &WebDriver, portal: &WorldPortal, shots: &
     ] {
         fill(web, field, value).await;
     }
-    shoot(web, shots, "1-report-form").await;
+    // The filing page, with its upload form, fits a 390 px phone.
+    chrome::fits_a_phone_and_shoot(web, shots, "1-report-form", 390, DESK).await;
     follow(web, "form[action='/reports'] button[type=submit]").await;
     let here = path(web).await;
     assert!(here.ends_with("?done=submit"), "{here}");

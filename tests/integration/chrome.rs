@@ -185,6 +185,31 @@ pub async fn assert_fits(web: &WebDriver, name: &str) {
     );
 }
 
+/// Checks the page at a `phone` px wide viewport (no sideways scroll) and saves it
+/// at phone and at `desk` width, as `{name}-phone.png` and `{name}-desk.png`.
+pub async fn fits_a_phone_and_shoot(
+    web: &WebDriver,
+    shots: &Path,
+    name: &str,
+    phone_px: u32,
+    desk_px: u32,
+) {
+    // The pictures show the page, not where the test left the caret.
+    web.execute("document.activeElement.blur();", vec![])
+        .await
+        .unwrap();
+    phone(web, phone_px, 844).await;
+    let (_, viewport) = widths(web).await;
+    assert_eq!(
+        viewport,
+        i64::from(phone_px),
+        "{name}: the viewport is a phone's"
+    );
+    assert_fits(web, name).await;
+    shoot(web, shots, &format!("{name}-phone"), phone_px).await;
+    shoot(web, shots, &format!("{name}-desk"), desk_px).await;
+}
+
 /// Makes the tab a phone of `width` CSS px (DevTools device emulation, with the
 /// page's viewport meta applied) until [`desk`] is called.
 pub async fn phone(web: &WebDriver, width: u32, height: u32) {
